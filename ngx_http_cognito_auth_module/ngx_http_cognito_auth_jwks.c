@@ -1,0 +1,933 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * JWKS: the shared zone (raw JWKS bytes per pool, one copy for all
+ * workers), the single-flight fetch through a subrequest, and each worker's
+ * parsed keys, rebuilt only when the zone's generation moves.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_cognito_auth_module.h"
+
+
+typedef struct {
+    u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
+    size_t                         key_len;
+    ngx_uint_t                     used;
+
+    uint64_t                       generation;
+    u_char                        *jwks;          /* in the slab */
+    size_t                         jwks_len;
+
+    time_t                         expires;       /* refresh due */
+    time_t                         last_attempt;  /* last fetch started */
+    time_t                         last_good;
+    time_t                         loading_since;
+    ngx_uint_t                     loading;
+} ngx_http_cognito_auth_slot_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_slot_t   slots[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
+} ngx_http_cognito_auth_shctx_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_shctx_t      *sh;
+    ngx_slab_pool_t                    *shpool;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+} ngx_http_cognito_auth_zone_ctx_t;
+
+
+static ngx_int_t ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static void ngx_http_cognito_auth_assign_slots(
+    ngx_http_cognito_auth_zone_ctx_t *ctx);
+static ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
+    ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool);
+static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
+static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
+    void *data, ngx_int_t rc);
+static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
+    ngx_http_cognito_auth_pool_t *pool);
+static void ngx_http_cognito_auth_fetch_cleanup(void *data);
+static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static void ngx_http_cognito_auth_wake(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cognito_auth_install(ngx_log_t *log,
+    ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
+    uint64_t generation);
+static void ngx_http_cognito_auth_keyset_cleanup(void *data);
+static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
+
+
+typedef struct {
+    ngx_http_cognito_auth_ctx_t   *ctx;
+    ngx_http_cognito_auth_pool_t  *pool;
+    ngx_http_request_t            *r;
+} ngx_http_cognito_auth_fetch_t;
+
+
+/* cognito_auth_zone name:size; */
+
+char *
+ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    u_char                            *p;
+    ssize_t                            size;
+    ngx_str_t                         *value, name, s;
+    ngx_http_cognito_auth_zone_ctx_t  *ctx;
+
+    if (camcf->shm_zone) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    p = (u_char *) ngx_strchr(value[1].data, ':');
+
+    if (p == NULL || p == value[1].data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone \"%V\": expected name:size",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data;
+    name.len = p - value[1].data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "zone \"%V\" is too small", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_zone_ctx_t));
+    if (ctx == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ctx->camcf = camcf;
+
+    camcf->shm_zone = ngx_shared_memory_add(cf, &name, size,
+                                            &ngx_http_cognito_auth_module);
+    if (camcf->shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (camcf->shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate zone \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    camcf->shm_zone->init = ngx_http_cognito_auth_init_zone;
+    camcf->shm_zone->data = ctx;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_cognito_auth_zone_ctx_t  *octx = data;
+
+    size_t                             len;
+    ngx_http_cognito_auth_zone_ctx_t  *ctx;
+
+    ctx = shm_zone->data;
+
+    if (octx) {
+        ctx->sh = octx->sh;
+        ctx->shpool = octx->shpool;
+
+        ngx_http_cognito_auth_assign_slots(ctx);
+
+        return NGX_OK;
+    }
+
+    ctx->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        ctx->sh = ctx->shpool->data;
+
+        ngx_http_cognito_auth_assign_slots(ctx);
+
+        return NGX_OK;
+    }
+
+    ctx->sh = ngx_slab_calloc(ctx->shpool,
+                              sizeof(ngx_http_cognito_auth_shctx_t));
+    if (ctx->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->shpool->data = ctx->sh;
+
+    len = sizeof(" in cognito_auth_zone \"\"") + shm_zone->shm.name.len;
+
+    ctx->shpool->log_ctx = ngx_slab_alloc(ctx->shpool, len);
+    if (ctx->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(ctx->shpool->log_ctx, " in cognito_auth_zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    ngx_http_cognito_auth_assign_slots(ctx);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Each pool that fetches its JWKS owns a slot, found again across reloads
+ * by its key (name, pool id, JWKS location, issuer).  Slots no pool of the
+ * new configuration names are reclaimed; old workers still running check
+ * the key under the lock, so they never touch a reclaimed slot.
+ */
+
+static void
+ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
+{
+    ngx_uint_t                      i, j;
+    ngx_uint_t                      referenced[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
+    ngx_http_cognito_auth_slot_t   *slot;
+    ngx_http_cognito_auth_pool_t   *pool;
+
+    ngx_memzero(referenced, sizeof(referenced));
+
+    pool = ctx->camcf->pools.elts;
+    slot = ctx->sh->slots;
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
+        pool[i].slot = NGX_HTTP_COGNITO_AUTH_MAX_POOLS;
+
+        if (pool[i].jwks_uri.len == 0) {
+            continue;
+        }
+
+        for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
+            if (slot[j].used && slot[j].key_len == pool[i].key_len
+                && ngx_memcmp(slot[j].key, pool[i].key, pool[i].key_len) == 0)
+            {
+                pool[i].slot = j;
+                referenced[j] = 1;
+                break;
+            }
+        }
+    }
+
+    for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
+        if (slot[j].used && !referenced[j]) {
+            if (slot[j].jwks) {
+                ngx_slab_free_locked(ctx->shpool, slot[j].jwks);
+            }
+
+            ngx_memzero(&slot[j], sizeof(ngx_http_cognito_auth_slot_t));
+        }
+    }
+
+    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
+        if (pool[i].jwks_uri.len == 0
+            || pool[i].slot != NGX_HTTP_COGNITO_AUTH_MAX_POOLS)
+        {
+            continue;
+        }
+
+        for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
+            if (!slot[j].used) {
+                slot[j].used = 1;
+                ngx_memcpy(slot[j].key, pool[i].key, pool[i].key_len);
+                slot[j].key_len = pool[i].key_len;
+                pool[i].slot = j;
+                break;
+            }
+        }
+    }
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
+}
+
+
+static ngx_http_cognito_auth_slot_t *
+ngx_http_cognito_auth_slot(ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool)
+{
+    ngx_http_cognito_auth_slot_t  *slot;
+
+    /* the caller holds the lock */
+
+    if (pool->slot >= NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
+        return NULL;
+    }
+
+    slot = &zctx->sh->slots[pool->slot];
+
+    if (!slot->used || slot->key_len != pool->key_len
+        || ngx_memcmp(slot->key, pool->key, pool->key_len) != 0)
+    {
+        return NULL;
+    }
+
+    return slot;
+}
+
+
+char *
+ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool)
+{
+    char                *rv;
+    u_char              *buf;
+    size_t               size;
+    ssize_t              n;
+    ngx_fd_t             fd;
+    ngx_str_t            name;
+    ngx_file_info_t      fi;
+    cognito_err_t        err;
+    ngx_pool_cleanup_t  *cln;
+
+    name = pool->jwks_file;
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%s\" failed", name.data);
+        return NGX_CONF_ERROR;
+    }
+
+    rv = NGX_CONF_ERROR;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%s\" failed", name.data);
+        goto failed;
+    }
+
+    size = (size_t) ngx_file_size(&fi);
+
+    if (size == 0 || size > COGNITO_JWKS_MAX_LEN) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "JWKS file \"%s\" is empty or larger than %d "
+                           "bytes", name.data, COGNITO_JWKS_MAX_LEN);
+        goto failed;
+    }
+
+    buf = ngx_pnalloc(cf->temp_pool, size);
+    if (buf == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_fd(fd, buf, size);
+
+    if (n != (ssize_t) size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_read_fd_n " \"%s\" failed", name.data);
+        goto failed;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        goto failed;
+    }
+
+    if (cognito_keyset_load((const char *) buf, size, &pool->file_keys,
+                            NULL, &err)
+        != COGNITO_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid JWKS file \"%s\": %s",
+                           name.data, err.msg);
+        goto failed;
+    }
+
+    cln->handler = ngx_http_cognito_auth_keyset_cleanup;
+    cln->data = pool->file_keys;
+
+    rv = NGX_CONF_OK;
+
+failed:
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
+                           ngx_close_file_n " \"%s\" failed", name.data);
+    }
+
+    return rv;
+}
+
+
+/*
+ * The keys to verify a token of this pool with.  NGX_OK and *ks, NGX_AGAIN
+ * while a fetch runs, NGX_HTTP_SERVICE_UNAVAILABLE when there are none.
+ * "force" asks for a refresh because of an unknown kid (rate-limited).
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    ngx_uint_t force, cognito_keyset_t **ks)
+{
+    u_char                             *copy;
+    time_t                              now;
+    size_t                              len;
+    uint64_t                            generation;
+    ngx_uint_t                          due, start, wait, have;
+    cognito_err_t                       err;
+    cognito_keyset_t                   *nks;
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    if (pool->file_keys) {
+        *ks = pool->file_keys;
+        return NGX_OK;
+    }
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+    zctx = camcf->shm_zone->data;
+
+    now = ngx_time();
+    copy = NULL;
+    len = 0;
+    generation = 0;
+    start = 0;
+    wait = 0;
+
+    ngx_shmtx_lock(&zctx->shpool->mutex);
+
+    slot = ngx_http_cognito_auth_slot(zctx, pool);
+
+    if (slot == NULL) {
+        ngx_shmtx_unlock(&zctx->shpool->mutex);
+        return ngx_http_cognito_auth_unavailable(r, ctx, pool);
+    }
+
+    if (slot->jwks_len && slot->generation != pool->generation) {
+
+        /* another worker fetched new keys: copy the bytes, parse unlocked */
+
+        copy = ngx_pnalloc(r->pool, slot->jwks_len);
+
+        if (copy) {
+            ngx_memcpy(copy, slot->jwks, slot->jwks_len);
+            len = slot->jwks_len;
+            generation = slot->generation;
+        }
+    }
+
+    have = (pool->keys != NULL || copy != NULL);
+
+    due = (!have || force || now >= slot->expires);
+
+    if (due && slot->last_attempt
+        && now - slot->last_attempt < pool->refresh_min)
+    {
+        due = 0;
+    }
+
+    if (due) {
+        if (slot->loading
+            && now - slot->loading_since < NGX_HTTP_COGNITO_AUTH_LOAD_STALE)
+        {
+            wait = (!have || force);
+
+        } else {
+            slot->loading = 1;
+            slot->loading_since = now;
+            slot->last_attempt = now;
+            start = 1;
+        }
+
+    } else if (force && slot->loading) {
+        wait = 1;
+    }
+
+    ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+    if (copy) {
+        if (cognito_keyset_load((const char *) copy, len, &nks, NULL, &err)
+            == COGNITO_OK)
+        {
+            if (ngx_http_cognito_auth_install(r->connection->log, pool, nks,
+                                              generation)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "cognito auth: shared JWKS of pool \"%V\" "
+                          "unusable: %s", &pool->name, err.msg);
+        }
+
+    }
+
+    if (start) {
+        return ngx_http_cognito_auth_start_fetch(r, ctx, pool);
+    }
+
+    if (wait) {
+        return ngx_http_cognito_auth_wait(r, ctx);
+    }
+
+    if (pool->keys == NULL) {
+        return ngx_http_cognito_auth_unavailable(r, ctx, pool);
+    }
+
+    *ks = pool->keys;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool)
+{
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "cognito auth: no JWKS keys for pool \"%V\", "
+                  "failing closed", &pool->name);
+
+    ngx_str_set(&ctx->error, "jwks_unavailable");
+
+    return NGX_HTTP_SERVICE_UNAVAILABLE;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool)
+{
+    ngx_pool_cleanup_t              *cln;
+    ngx_http_request_t              *sr;
+    ngx_http_post_subrequest_t      *ps;
+    ngx_http_cognito_auth_fetch_t   *fetch;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: fetching JWKS of pool \"%V\" from \"%V\"",
+                  &pool->name, &pool->jwks_uri);
+
+    fetch = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_fetch_t));
+    if (fetch == NULL) {
+        goto failed;
+    }
+
+    fetch->ctx = ctx;
+    fetch->pool = pool;
+    fetch->r = r;
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        goto failed;
+    }
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        goto failed;
+    }
+
+    ps->handler = ngx_http_cognito_auth_fetch_done;
+    ps->data = fetch;
+
+    if (ngx_http_subrequest(r, &pool->jwks_uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_WAITED
+                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+        != NGX_OK)
+    {
+        goto failed;
+    }
+
+    /*
+     * The fetch is a clean GET: none of the client's method, body,
+     * Content-Length, Authorization or other headers go to the JWKS server.
+     */
+
+    sr->method = NGX_HTTP_GET;
+    sr->method_name = ngx_http_core_get_method;
+    sr->header_only = 0;
+
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL) {
+        goto failed;
+    }
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        goto failed;
+    }
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    cln->handler = ngx_http_cognito_auth_fetch_cleanup;
+    cln->data = fetch;
+
+    ctx->fetching = 1;
+    ctx->fetch_done = 0;
+    ctx->sr = sr;
+
+    return NGX_AGAIN;
+
+failed:
+
+    ngx_http_cognito_auth_fetch_release(r, pool);
+
+    return NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_cognito_auth_fetch_t *fetch = data;
+
+    u_char                             *p;
+    size_t                              len, skipped;
+    uint64_t                            generation;
+    ngx_buf_t                          *b;
+    cognito_err_t                       err;
+    cognito_keyset_t                   *ks;
+    ngx_http_request_t                 *r;
+    ngx_http_cognito_auth_ctx_t        *ctx;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    ctx = fetch->ctx;
+    pool = fetch->pool;
+    r = fetch->r;
+
+    if (ctx->fetch_done) {
+        return rc;
+    }
+
+    ctx->fetch_done = 1;
+    ctx->fetch_rc = NGX_ERROR;
+
+    if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: JWKS fetch of pool \"%V\" failed: "
+                      "status %ui, rc %i",
+                      &pool->name, sr->headers_out.status, rc);
+        goto failed;
+    }
+
+    b = sr->out ? sr->out->buf : NULL;
+
+    if (b == NULL || b->last == b->pos) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: JWKS fetch of pool \"%V\" returned "
+                      "an empty body", &pool->name);
+        goto failed;
+    }
+
+    len = b->last - b->pos;
+
+    if (cognito_keyset_load((const char *) b->pos, len, &ks, &skipped, &err)
+        != COGNITO_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: JWKS of pool \"%V\" rejected: %s",
+                      &pool->name, err.msg);
+        goto failed;
+    }
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+    zctx = camcf->shm_zone->data;
+
+    ngx_shmtx_lock(&zctx->shpool->mutex);
+
+    slot = ngx_http_cognito_auth_slot(zctx, pool);
+
+    p = NULL;
+
+    if (slot) {
+        p = ngx_slab_alloc_locked(zctx->shpool, len);
+    }
+
+    if (p == NULL) {
+        if (slot) {
+            slot->loading = 0;
+        }
+
+        ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+        cognito_keyset_free(ks);
+
+        if (slot) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "cognito auth: cognito_auth_zone is full, "
+                          "cannot store the JWKS of pool \"%V\"",
+                          &pool->name);
+        }
+
+        return rc;
+    }
+
+    ngx_memcpy(p, b->pos, len);
+
+    if (slot->jwks) {
+        ngx_slab_free_locked(zctx->shpool, slot->jwks);
+    }
+
+    slot->jwks = p;
+    slot->jwks_len = len;
+    slot->generation++;
+    slot->expires = ngx_time() + pool->jwks_ttl;
+    slot->last_good = ngx_time();
+    slot->loading = 0;
+
+    generation = slot->generation;
+
+    ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+    if (ngx_http_cognito_auth_install(r->connection->log, pool, ks,
+                                      generation)
+        != NGX_OK)
+    {
+        return rc;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: JWKS of pool \"%V\" loaded: %uz keys, "
+                  "%uz skipped", &pool->name, cognito_keyset_count(ks),
+                  skipped);
+
+    ctx->fetch_rc = NGX_OK;
+
+    return rc;
+
+failed:
+
+    if (pool->keys) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "cognito auth: keeping the last good JWKS of pool "
+                      "\"%V\"", &pool->name);
+    }
+
+    ngx_http_cognito_auth_fetch_release(r, pool);
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ctx->fetching = 0;
+    ctx->sr = NULL;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
+    ngx_http_cognito_auth_pool_t *pool)
+{
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+    zctx = camcf->shm_zone->data;
+
+    ngx_shmtx_lock(&zctx->shpool->mutex);
+
+    slot = ngx_http_cognito_auth_slot(zctx, pool);
+
+    if (slot) {
+        slot->loading = 0;
+    }
+
+    ngx_shmtx_unlock(&zctx->shpool->mutex);
+}
+
+
+static void
+ngx_http_cognito_auth_fetch_cleanup(void *data)
+{
+    ngx_http_cognito_auth_fetch_t *fetch = data;
+
+    /* the request ended before its fetch did: let another one try */
+
+    if (!fetch->ctx->fetch_done) {
+        fetch->ctx->fetch_done = 1;
+        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool);
+    }
+}
+
+
+/* another request is fetching: look again shortly (as limit_req delays) */
+
+static ngx_int_t
+ngx_http_cognito_auth_wait(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    if (r != r->main
+        || ++ctx->waits > NGX_HTTP_COGNITO_AUTH_LOAD_STALE * 1000
+                          / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: gave up waiting for a JWKS fetch");
+
+        ngx_str_set(&ctx->error, "jwks_unavailable");
+
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "cognito auth: waiting for a JWKS fetch (%ui)",
+                   ctx->waits);
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_cognito_auth_wake;
+
+    r->connection->write->delayed = 1;
+    ngx_add_timer(r->connection->write, NGX_HTTP_COGNITO_AUTH_WAIT_MSEC);
+
+    return NGX_AGAIN;
+}
+
+
+static void
+ngx_http_cognito_auth_wake(ngx_http_request_t *r)
+{
+    ngx_event_t  *wev;
+
+    wev = r->connection->write;
+
+    if (wev->delayed && !wev->timedout) {
+        if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+
+        return;
+    }
+
+    wev->delayed = 0;
+    wev->timedout = 0;
+
+    if (ngx_handle_read_event(r->connection->read, 0) != NGX_OK) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_core_run_phases;
+
+    ngx_http_core_run_phases(r);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_install(ngx_log_t *log,
+    ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
+    uint64_t generation)
+{
+    ngx_pool_t          *kp;
+    ngx_pool_cleanup_t  *cln;
+
+    /* a keyset lives in a pool of its own, destroyed when replaced */
+
+    kp = ngx_create_pool(NGX_MIN_POOL_SIZE, log);
+    if (kp == NULL) {
+        cognito_keyset_free(ks);
+        return NGX_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(kp, 0);
+    if (cln == NULL) {
+        ngx_destroy_pool(kp);
+        cognito_keyset_free(ks);
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_cognito_auth_keyset_cleanup;
+    cln->data = ks;
+
+    if (pool->keys_pool) {
+        ngx_destroy_pool(pool->keys_pool);
+    }
+
+    pool->keys_pool = kp;
+    pool->keys = ks;
+    pool->generation = generation;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cognito_auth_keyset_cleanup(void *data)
+{
+    cognito_keyset_free(data);
+}
+
+
+void
+ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                          i;
+    ngx_http_conf_ctx_t                *hctx;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+    if (hctx == NULL) {
+        return;
+    }
+
+    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
+    if (camcf == NULL) {
+        return;
+    }
+
+    pool = camcf->pools.elts;
+
+    for (i = 0; i < camcf->pools.nelts; i++) {
+        if (pool[i].keys_pool) {
+            ngx_destroy_pool(pool[i].keys_pool);
+            pool[i].keys_pool = NULL;
+            pool[i].keys = NULL;
+        }
+    }
+}

@@ -1,0 +1,1856 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_cognito_auth_module.h"
+
+
+static ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cognito_auth_verify(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token);
+static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_pick_pool(
+    ngx_http_cognito_auth_loc_conf_t *calcf, cognito_token_t *tok);
+static ngx_int_t ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_policy(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_any_of(cognito_token_t *tok,
+    const char *claim, ngx_array_t *names);
+static ngx_int_t ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_reject(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t status);
+static ngx_int_t ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r,
+    ngx_uint_t status);
+static void ngx_http_cognito_auth_cleanup(void *data);
+static ngx_int_t ngx_http_cognito_auth_precontent_handler(
+    ngx_http_request_t *r);
+
+static void *ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
+    void *parent, void *child);
+static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
+
+static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_cognito_auth_valid_pool_id(ngx_str_t *id,
+    ngx_str_t *region);
+static char *ngx_http_cognito_auth_add_issuer(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool, const char *fmt, ngx_str_t *region);
+static char *ngx_http_cognito_auth_cstr(ngx_conf_t *cf, ngx_array_t *a,
+    u_char *data, size_t len);
+static char *ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_cognito_auth_token_use(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_cognito_auth_any_list(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_cognito_auth_require(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+
+
+static ngx_command_t  ngx_http_cognito_auth_commands[] = {
+
+    { ngx_string("cognito_auth_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_cognito_auth_pool,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_token_use"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_token_use,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_realm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, realm),
+      NULL },
+
+    { ngx_string("cognito_auth_token"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, token),
+      NULL },
+
+    { ngx_string("cognito_auth_require_group"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth_any_list,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, groups),
+      NULL },
+
+    { ngx_string("cognito_auth_require_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth_any_list,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, scopes),
+      NULL },
+
+    { ngx_string("cognito_auth_require"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth_require,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_tenant"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_cognito_auth_tenant_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_set_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_cognito_auth_set_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_claim_set"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_cognito_auth_claim_set,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_cognito_auth_module_ctx = {
+    ngx_http_cognito_auth_preconfiguration, /* preconfiguration */
+    ngx_http_cognito_auth_init,             /* postconfiguration */
+
+    ngx_http_cognito_auth_create_main_conf, /* create main configuration */
+    NULL,                                   /* init main configuration */
+
+    NULL,                                   /* create server configuration */
+    NULL,                                   /* merge server configuration */
+
+    ngx_http_cognito_auth_create_loc_conf,  /* create location configuration */
+    ngx_http_cognito_auth_merge_loc_conf    /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_cognito_auth_module = {
+    NGX_MODULE_V1,
+    &ngx_http_cognito_auth_module_ctx,     /* module context */
+    ngx_http_cognito_auth_commands,        /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_cognito_auth_exit_process,    /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
+
+
+static ngx_int_t
+ngx_http_cognito_auth_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                          rc;
+    ngx_http_cognito_auth_ctx_t       *ctx;
+    ngx_http_cognito_auth_loc_conf_t  *calcf;
+
+    calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+    if (calcf->pools == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cognito_auth_get_ctx(r);
+
+    if (ctx != NULL && ctx->rejected && r->error_page) {
+        /* the error page of our own rejection is not checked again */
+        return NGX_DECLINED;
+    }
+
+    if (ctx == NULL) {
+        ngx_pool_cleanup_t  *cln;
+
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_ctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_http_cognito_auth_cleanup;
+        cln->data = ctx;
+
+        ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
+    }
+
+    if (ctx->fetching) {
+        if (!ctx->fetch_done) {
+            return NGX_AGAIN;
+        }
+
+        rc = ngx_http_cognito_auth_fetch_finish(r, ctx);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (!ctx->verified) {
+        rc = ngx_http_cognito_auth_verify(r, calcf, ctx);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    ctx->rejected = 0;
+    ctx->error.len = 0;
+    ctx->reason.len = 0;
+
+    if (ctx->code == COGNITO_OK) {
+        if (ngx_http_cognito_auth_check_claims(r, calcf, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (ctx->code != COGNITO_OK) {
+        return ngx_http_cognito_auth_reject(r, calcf, ctx,
+                                            NGX_HTTP_UNAUTHORIZED);
+    }
+
+    rc = ngx_http_cognito_auth_policy(r, calcf, ctx);
+
+    if (rc == NGX_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "cognito auth: allowed by pool \"%V\"",
+                       &ctx->pool->name);
+        return NGX_OK;
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_cognito_auth_reject(r, calcf, ctx, rc);
+}
+
+
+/*
+ * Parses the token and checks its signature.  Returns NGX_OK with
+ * ctx->code set to the verdict, NGX_AGAIN while keys are loading, or an
+ * HTTP status / NGX_ERROR.
+ */
+static ngx_int_t
+ngx_http_cognito_auth_verify(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_int_t                      rc;
+    ngx_str_t                      token;
+    cognito_err_t                  err;
+    cognito_keyset_t              *ks;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    if (!ctx->parsed) {
+        ctx->parsed = 1;
+
+        rc = ngx_http_cognito_auth_get_token(r, calcf, &token);
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            ctx->code = COGNITO_ERR_TOKEN_MISSING;
+            ctx->msg = "token missing";
+            ctx->verified = 1;
+            return NGX_OK;
+        }
+
+        if (cognito_token_parse((const char *) token.data, token.len,
+                                COGNITO_ALG_RS256|COGNITO_ALG_RS384
+                                |COGNITO_ALG_RS512,
+                                &ctx->tok, &err)
+            != COGNITO_OK)
+        {
+            ctx->code = err.code;
+            ctx->msg = err.msg;
+            ctx->verified = 1;
+            return NGX_OK;
+        }
+
+        pool = ngx_http_cognito_auth_pick_pool(calcf, ctx->tok);
+        if (pool == NULL) {
+            ctx->code = COGNITO_ERR_ISSUER;
+            ctx->msg = "token issuer not accepted here";
+            ctx->verified = 1;
+            return NGX_OK;
+        }
+
+        ctx->pool = pool;
+    }
+
+    pool = ctx->pool;
+
+    rc = ngx_http_cognito_auth_get_keys(r, ctx, pool, 0, &ks);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (cognito_token_verify(ctx->tok, ks, &err) == COGNITO_OK) {
+        ctx->code = COGNITO_OK;
+        ctx->verified = 1;
+        return NGX_OK;
+    }
+
+    if (err.code == COGNITO_ERR_KID_UNKNOWN && !ctx->forced
+        && pool->jwks_uri.len)
+    {
+        /* a rotated key: refresh, if the rate limit allows it */
+
+        ctx->forced = 1;
+
+        rc = ngx_http_cognito_auth_get_keys(r, ctx, pool, 1, &ks);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc == NGX_OK
+            && cognito_token_verify(ctx->tok, ks, &err) == COGNITO_OK)
+        {
+            ctx->code = COGNITO_OK;
+            ctx->verified = 1;
+            return NGX_OK;
+        }
+    }
+
+    ctx->code = err.code;
+    ctx->msg = err.msg;
+    ctx->verified = 1;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token)
+{
+    u_char     *p, *last;
+    ngx_str_t   value;
+
+    if (calcf->token) {
+        if (ngx_http_complex_value(r, calcf->token, &value) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (value.len == 0) {
+            return NGX_DECLINED;
+        }
+
+        *token = value;
+        return NGX_OK;
+    }
+
+    if (r->headers_in.authorization == NULL) {
+        return NGX_DECLINED;
+    }
+
+    value = r->headers_in.authorization->value;
+
+    if (value.len < sizeof("Bearer ") - 1
+        || ngx_strncasecmp(value.data, (u_char *) "Bearer ",
+                           sizeof("Bearer ") - 1)
+           != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    p = value.data + sizeof("Bearer ") - 1;
+    last = value.data + value.len;
+
+    while (p < last && *p == ' ') {
+        p++;
+    }
+
+    while (last > p && (last[-1] == ' ' || last[-1] == '\t')) {
+        last--;
+    }
+
+    if (p == last) {
+        return NGX_DECLINED;
+    }
+
+    token->data = p;
+    token->len = last - p;
+
+    return NGX_OK;
+}
+
+
+static ngx_http_cognito_auth_pool_t *
+ngx_http_cognito_auth_pick_pool(ngx_http_cognito_auth_loc_conf_t *calcf,
+    cognito_token_t *tok)
+{
+    char                          **iss;
+    const char                     *s;
+    ngx_uint_t                      i, j;
+    ngx_http_cognito_auth_pool_t  **pools;
+
+    pools = calcf->pools->elts;
+
+    if (calcf->pools->nelts == 1) {
+        /* the claim check reports a wrong issuer */
+        return pools[0];
+    }
+
+    s = cognito_token_iss(tok);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < calcf->pools->nelts; i++) {
+        iss = pools[i]->issuers.elts;
+
+        for (j = 0; j < pools[i]->issuers.nelts; j++) {
+            if (ngx_strcmp(iss[j], s) == 0) {
+                return pools[i];
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    cognito_err_t                  err;
+    cognito_rules_t                rules;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    pool = ctx->pool;
+
+    rules.issuers = pool->issuers.elts;
+    rules.nissuers = pool->issuers.nelts;
+    rules.clients = pool->clients.elts;
+    rules.nclients = pool->clients.nelts;
+    rules.token_use = calcf->token_use;
+    rules.leeway = pool->leeway;
+
+    if (cognito_token_check_claims(ctx->tok, &rules, ngx_time(), &err)
+        != COGNITO_OK)
+    {
+        ctx->code = err.code;
+        ctx->msg = err.msg;
+        ctx->valid = 0;
+        return NGX_OK;
+    }
+
+    ctx->valid = 1;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_policy(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_str_t                         value;
+    ngx_uint_t                        i, j;
+    ngx_array_t                      *names;
+    ngx_http_complex_value_t         *cv;
+    ngx_http_cognito_auth_require_t  *req;
+
+    if (calcf->groups) {
+        names = calcf->groups->elts;
+
+        for (i = 0; i < calcf->groups->nelts; i++) {
+            if (!ngx_http_cognito_auth_any_of(ctx->tok, "cognito:groups",
+                                              &names[i]))
+            {
+                ngx_str_set(&ctx->error, "group_denied");
+                ngx_str_set(&ctx->reason, "not in a required group");
+                return NGX_HTTP_FORBIDDEN;
+            }
+        }
+    }
+
+    if (calcf->scopes) {
+        names = calcf->scopes->elts;
+
+        for (i = 0; i < calcf->scopes->nelts; i++) {
+            if (!ngx_http_cognito_auth_any_of(ctx->tok, "scope", &names[i])) {
+                ngx_str_set(&ctx->error, "scope_denied");
+                ngx_str_set(&ctx->reason, "insufficient scope");
+                return NGX_HTTP_FORBIDDEN;
+            }
+        }
+    }
+
+    if (calcf->tenant_type) {
+        if (ngx_http_cognito_auth_tenant(r, calcf, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (ctx->tenant.len == 0 && calcf->tenant_required == 1) {
+            ngx_str_set(&ctx->error, "tenant_missing");
+                ngx_str_set(&ctx->reason, "no tenant");
+            return NGX_HTTP_FORBIDDEN;
+        }
+    }
+
+    if (calcf->requires) {
+        req = calcf->requires->elts;
+
+        for (i = 0; i < calcf->requires->nelts; i++) {
+            cv = req[i].values.elts;
+
+            for (j = 0; j < req[i].values.nelts; j++) {
+                if (ngx_http_complex_value(r, &cv[j], &value) != NGX_OK) {
+                    return NGX_ERROR;
+                }
+
+                if (value.len == 0
+                    || (value.len == 1 && value.data[0] == '0'))
+                {
+                    ngx_str_set(&ctx->error, "require_failed");
+                ngx_str_set(&ctx->reason, "requirement not met");
+                    return req[i].status;
+                }
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_any_of(cognito_token_t *tok, const char *claim,
+    ngx_array_t *names)
+{
+    ngx_str_t   *name;
+    ngx_uint_t   i;
+
+    name = names->elts;
+
+    for (i = 0; i < names->nelts; i++) {
+        if (cognito_token_claim_has(tok, claim, (const char *) name[i].data,
+                                    name[i].len))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    long         n;
+    u_char      *buf;
+    const char  *path[1];
+
+    ctx->tenant.len = 0;
+
+    if (calcf->tenant_type == NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM) {
+        path[0] = (const char *) calcf->tenant_claim.data;
+
+        n = cognito_token_claim(ctx->tok, path, 1, ",", NULL, 0);
+        if (n <= 0) {
+            return NGX_OK;
+        }
+
+        buf = ngx_pnalloc(r->pool, n);
+        if (buf == NULL) {
+            return NGX_ERROR;
+        }
+
+        (void) cognito_token_claim(ctx->tok, path, 1, ",", (char *) buf, n);
+
+        ctx->tenant.data = buf;
+        ctx->tenant.len = n;
+
+        return NGX_OK;
+    }
+
+#if (NGX_PCRE)
+    {
+    u_char     *p, *last, *start;
+    ngx_int_t   rc, len;
+    ngx_str_t   group;
+    int         caps[6];
+
+    /* the first group, in token order, that matches the rule */
+
+    path[0] = "cognito:groups";
+
+    n = cognito_token_claim(ctx->tok, path, 1, "\n", NULL, 0);
+    if (n <= 0) {
+        return NGX_OK;
+    }
+
+    buf = ngx_pnalloc(r->pool, n);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) cognito_token_claim(ctx->tok, path, 1, "\n", (char *) buf, n);
+
+    p = buf;
+    last = buf + n;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != '\n') {
+            p++;
+        }
+
+        group.data = start;
+        group.len = p - start;
+        p++;
+
+        rc = ngx_regex_exec(calcf->tenant_regex, &group, caps, 6);
+
+        if (rc == NGX_REGEX_NO_MATCHED) {
+            continue;
+        }
+
+        if (rc < 0) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          ngx_regex_exec_n " failed: %i", rc);
+            return NGX_ERROR;
+        }
+
+        if (calcf->tenant_captures > 0 && caps[2] >= 0) {
+            len = caps[3] - caps[2];
+            ctx->tenant.data = group.data + caps[2];
+
+        } else {
+            len = caps[1] - caps[0];
+            ctx->tenant.data = group.data + caps[0];
+        }
+
+        ctx->tenant.len = len;
+
+        return NGX_OK;
+    }
+    }
+#endif
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_reject(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_str_t                  header, error, desc, ct;
+    ngx_http_complex_value_t   cv;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ctx->rejected = 1;
+
+    if (ctx->code != COGNITO_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: token rejected: %s (%s)",
+                      cognito_code_name(ctx->code), ctx->msg);
+
+        ctx->error.data = (u_char *) cognito_code_name(ctx->code);
+        ctx->error.len = ngx_strlen(ctx->error.data);
+
+        desc.data = (u_char *) ctx->msg;
+        desc.len = ngx_strlen(ctx->msg);
+
+        if (ctx->code == COGNITO_ERR_TOKEN_MISSING) {
+            ngx_str_set(&error, "");
+
+        } else {
+            ngx_str_set(&error, "invalid_token");
+        }
+
+    } else {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: access denied: %V", &ctx->reason);
+
+        if (ctx->error.data[0] == 's') {
+            ngx_str_set(&error, "insufficient_scope");
+
+        } else {
+            ngx_str_set(&error, "forbidden");
+        }
+
+        desc = ctx->reason;
+    }
+
+    /* Bearer realm="...", error="...", error_description="..." */
+
+    if (status == NGX_HTTP_UNAUTHORIZED
+        || (error.len && error.data[0] == 'i'))
+    {
+        len = sizeof("Bearer realm=\"\"") - 1 + calcf->realm.len
+              + sizeof(", error=\"\", error_description=\"\"") - 1
+              + error.len + desc.len;
+
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        header.data = p;
+        p = ngx_sprintf(p, "Bearer realm=\"%V\"", &calcf->realm);
+
+        if (error.len) {
+            p = ngx_sprintf(p, ", error=\"%V\", error_description=\"%V\"",
+                            &error, &desc);
+        }
+
+        header.len = p - header.data;
+
+        if (ngx_http_cognito_auth_www_authenticate(r, &header) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->satisfy != NGX_HTTP_SATISFY_ALL
+        || ngx_http_cognito_auth_has_error_page(r, status))
+    {
+        return status;
+    }
+
+    /* a small JSON body instead of nginx's HTML page */
+
+    if (error.len == 0) {
+        ngx_str_set(&error, "unauthorized");
+    }
+
+    len = sizeof("{\"error\":\"\",\"error_description\":\"\"}\n") - 1
+          + error.len + desc.len;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
+
+    cv.value.data = p;
+    p = ngx_sprintf(p, "{\"error\":\"%V\",\"error_description\":\"%V\"}\n",
+                    &error, &desc);
+    cv.value.len = p - cv.value.data;
+
+    ngx_str_set(&ct, "application/json");
+
+    ngx_http_finalize_request(r, ngx_http_send_response(r, status, &ct, &cv));
+
+    return NGX_DONE;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_uint_t                 i;
+    ngx_http_err_page_t       *err_page;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->error_pages == NULL || r->uri_changes == 0) {
+        return 0;
+    }
+
+    err_page = clcf->error_pages->elts;
+
+    for (i = 0; i < clcf->error_pages->nelts; i++) {
+        if (err_page[i].status == (ngx_int_t) status) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+ngx_http_cognito_auth_ctx_t *
+ngx_http_cognito_auth_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_cognito_auth_module);
+
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    /*
+     * An internal redirect or a subrequest has a fresh module context;
+     * the request's verdict lives on in the pool cleanup (as realip does).
+     */
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_cognito_auth_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_cognito_auth_cleanup(void *data)
+{
+    ngx_http_cognito_auth_ctx_t  *ctx = data;
+
+    if (ctx->tok) {
+        cognito_token_free(ctx->tok);
+        ctx->tok = NULL;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
+{
+    ngx_http_cognito_auth_loc_conf_t  *calcf;
+
+    calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+    if (calcf->headers == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_cognito_auth_set_headers(r, calcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static void *
+ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_main_conf_t));
+    if (camcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&camcf->pools, cf->pool, 4,
+                       sizeof(ngx_http_cognito_auth_pool_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return camcf;
+}
+
+
+static void *
+ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_cognito_auth_loc_conf_t  *calcf;
+
+    calcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_loc_conf_t));
+    if (calcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     calcf->realm = { 0, NULL };
+     *     calcf->tenant_type = 0;
+     *     calcf->tenant_claim = { 0, NULL };
+     *     calcf->tenant_regex = NULL;
+     */
+
+    calcf->pools = NGX_CONF_UNSET_PTR;
+    calcf->token_use = NGX_CONF_UNSET_UINT;
+    calcf->token = NGX_CONF_UNSET_PTR;
+    calcf->groups = NGX_CONF_UNSET_PTR;
+    calcf->scopes = NGX_CONF_UNSET_PTR;
+    calcf->requires = NGX_CONF_UNSET_PTR;
+    calcf->headers = NGX_CONF_UNSET_PTR;
+    calcf->tenant_required = NGX_CONF_UNSET;
+
+    return calcf;
+}
+
+
+static char *
+ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child)
+{
+    ngx_http_cognito_auth_loc_conf_t  *prev = parent;
+    ngx_http_cognito_auth_loc_conf_t  *conf = child;
+
+    ngx_conf_merge_ptr_value(conf->pools, prev->pools, NULL);
+    ngx_conf_merge_uint_value(conf->token_use, prev->token_use,
+                              COGNITO_USE_ANY);
+    ngx_conf_merge_str_value(conf->realm, prev->realm,
+                             ngx_http_cognito_auth_default_realm.data);
+    ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    ngx_conf_merge_ptr_value(conf->groups, prev->groups, NULL);
+    ngx_conf_merge_ptr_value(conf->scopes, prev->scopes, NULL);
+    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
+    ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
+
+    if (conf->tenant_type == 0) {
+        conf->tenant_type = prev->tenant_type;
+        conf->tenant_claim = prev->tenant_claim;
+#if (NGX_PCRE)
+        conf->tenant_regex = prev->tenant_regex;
+        conf->tenant_captures = prev->tenant_captures;
+#endif
+        conf->tenant_required = prev->tenant_required;
+    }
+
+    ngx_conf_merge_value(conf->tenant_required, prev->tenant_required, 0);
+
+    if (conf->realm.len == 0 || ngx_strchr(conf->realm.data, '"') != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"cognito_auth_realm\" must be non-empty and "
+                           "must not contain '\"'");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_cognito_auth_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_init(ngx_conf_t *cf)
+{
+    ngx_uint_t                          i;
+    ngx_http_handler_pt                *h;
+    ngx_http_core_main_conf_t          *cmcf;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_cognito_auth_module);
+
+    if (camcf->pools.nelts == 0) {
+        return NGX_OK;
+    }
+
+    pool = camcf->pools.elts;
+
+    for (i = 0; i < camcf->pools.nelts; i++) {
+        if (pool[i].jwks_uri.len && camcf->shm_zone == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "cognito_auth_pool \"%V\" fetches its JWKS with "
+                          "jwks=, which needs a \"cognito_auth_zone\"",
+                          &pool[i].name);
+            return NGX_ERROR;
+        }
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_cognito_auth_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PRECONTENT_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_cognito_auth_precontent_handler;
+
+    return NGX_OK;
+}
+
+
+/*
+ * cognito_auth_pool name pool_id client_id=a,b (jwks=/uri | jwks_file=path)
+ *     [issuer=URL] [multi_region=on|REGION] [jwks_ttl=1h] [leeway=60s]
+ *     [jwks_refresh_min=10s] [algs=RS256,RS384,RS512];
+ */
+
+static char *
+ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    u_char                        *p, *last, *start;
+    char                          *rv;
+    time_t                         t;
+    ngx_str_t                     *value, s, issuer, multi;
+    ngx_uint_t                     i, n;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    value = cf->args->elts;
+
+    pool = camcf->pools.elts;
+
+    for (i = 0; i < camcf->pools.nelts; i++) {
+        if (pool[i].name.len == value[1].len
+            && ngx_strncmp(pool[i].name.data, value[1].data, value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate cognito_auth_pool \"%V\"",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (camcf->pools.nelts >= NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "too many cognito_auth_pool directives (max %d)",
+                           NGX_HTTP_COGNITO_AUTH_MAX_POOLS);
+        return NGX_CONF_ERROR;
+    }
+
+    pool = ngx_array_push(&camcf->pools);
+    if (pool == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(pool, sizeof(ngx_http_cognito_auth_pool_t));
+
+    pool->name = value[1];
+    pool->pool_id = value[2];
+    pool->jwks_ttl = 3600;
+    pool->leeway = 60;
+    pool->refresh_min = 10;
+    pool->algs = COGNITO_ALG_RS256;
+
+    if (value[1].len == 0 || value[1].len > 64) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_pool name \"%V\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&pool->issuers, cf->pool, 2, sizeof(char *))
+        != NGX_OK
+        || ngx_array_init(&pool->clients, cf->pool, 2, sizeof(char *))
+           != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_str_null(&issuer);
+    ngx_str_null(&multi);
+
+    for (i = 3; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "client_id=", 10) == 0) {
+            p = value[i].data + 10;
+            last = value[i].data + value[i].len;
+
+            while (p <= last) {
+                start = p;
+
+                while (p < last && *p != ',') {
+                    p++;
+                }
+
+                for (s.data = start; s.data < p; s.data++) {
+                    if (!(isalnum(*s.data) || *s.data == '_'
+                          || *s.data == '+' || *s.data == '-'))
+                    {
+                        break;
+                    }
+                }
+
+                if (p == start || s.data != p || p - start > 128) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "invalid app client id in \"%V\"",
+                                       &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+
+                rv = ngx_http_cognito_auth_cstr(cf, &pool->clients, start,
+                                                p - start);
+                if (rv != NGX_CONF_OK) {
+                    return rv;
+                }
+
+                p++;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "jwks=", 5) == 0) {
+            pool->jwks_uri.data = value[i].data + 5;
+            pool->jwks_uri.len = value[i].len - 5;
+
+            if (pool->jwks_uri.len == 0 || pool->jwks_uri.data[0] != '/') {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"jwks=\" must name a location URI "
+                                   "such as /_cognito_jwks, not \"%V\"",
+                                   &pool->jwks_uri);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "jwks_file=", 10) == 0) {
+            pool->jwks_file.data = value[i].data + 10;
+            pool->jwks_file.len = value[i].len - 10;
+
+            if (pool->jwks_file.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "empty \"jwks_file=\"");
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0) {
+            issuer.data = value[i].data + 7;
+            issuer.len = value[i].len - 7;
+
+            if (issuer.len < sizeof("http://x") - 1
+                || (ngx_strncmp(issuer.data, "https://", 8) != 0
+                    && ngx_strncmp(issuer.data, "http://", 7) != 0))
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"issuer=\" URL \"%V\"", &issuer);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "multi_region=", 13) == 0) {
+            multi.data = value[i].data + 13;
+            multi.len = value[i].len - 13;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "jwks_ttl=", 9) == 0
+            || ngx_strncmp(value[i].data, "leeway=", 7) == 0
+            || ngx_strncmp(value[i].data, "jwks_refresh_min=", 17) == 0)
+        {
+            p = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
+            s.data = p + 1;
+            s.len = value[i].data + value[i].len - s.data;
+
+            t = ngx_parse_time(&s, 1);
+
+            if (t == (time_t) NGX_ERROR || s.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid duration in \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            switch (value[i].data[0]) {
+            case 'l':
+                pool->leeway = t;
+                break;
+            case 'j':
+                if (value[i].data[5] == 't') {
+                    pool->jwks_ttl = t;
+
+                } else {
+                    pool->refresh_min = t;
+                }
+                break;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "algs=", 5) == 0) {
+            pool->algs = 0;
+            p = value[i].data + 5;
+            last = value[i].data + value[i].len;
+
+            while (p < last) {
+                if (last - p >= 5 && ngx_strncmp(p, "RS256", 5) == 0) {
+                    pool->algs |= COGNITO_ALG_RS256;
+
+                } else if (last - p >= 5 && ngx_strncmp(p, "RS384", 5) == 0) {
+                    pool->algs |= COGNITO_ALG_RS384;
+
+                } else if (last - p >= 5 && ngx_strncmp(p, "RS512", 5) == 0) {
+                    pool->algs |= COGNITO_ALG_RS512;
+
+                } else {
+                    goto bad_algs;
+                }
+
+                p += 5;
+
+                if (p < last) {
+                    if (*p != ',') {
+                        goto bad_algs;
+                    }
+
+                    p++;
+
+                    if (p == last) {
+                        goto bad_algs;
+                    }
+                }
+            }
+
+            if (pool->algs == 0) {
+                goto bad_algs;
+            }
+
+            continue;
+
+        bad_algs:
+
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"%V\": only RS256, RS384 and RS512 "
+                               "may be listed", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_pool parameter \"%V\"",
+                           &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    /* the pool id: <region>_<id>, unless an explicit issuer is given */
+
+    if (issuer.len == 0) {
+        if (ngx_http_cognito_auth_valid_pool_id(&pool->pool_id, &pool->region)
+            != NGX_OK)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid user pool id \"%V\" in "
+                               "cognito_auth_pool \"%V\": expected "
+                               "<region>_<id> such as us-east-1_Ab12Cd34E",
+                               &pool->pool_id, &pool->name);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_cognito_auth_add_issuer(cf, pool,
+                                  "https://cognito-idp.%V.amazonaws.com/%V",
+                                  &pool->region);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+    } else {
+        if (pool->pool_id.len == 0 || pool->pool_id.len > 64) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid user pool id \"%V\"",
+                               &pool->pool_id);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_cognito_auth_cstr(cf, &pool->issuers, issuer.data,
+                                        issuer.len);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    if (multi.len) {
+        if (ngx_strcmp(multi.data, "on") == 0) {
+            if (pool->region.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"multi_region=on\" needs a pool id "
+                                   "with a region; name the primary region");
+                return NGX_CONF_ERROR;
+            }
+
+            multi = pool->region;
+
+        } else {
+            s.data = multi.data;
+            s.len = multi.len;
+
+            for (n = 0; n < s.len; n++) {
+                if (!(islower(s.data[n]) || isdigit(s.data[n])
+                      || s.data[n] == '-'))
+                {
+                    break;
+                }
+            }
+
+            if (n != s.len || s.len < 4 || s.len > 32) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"multi_region=%V\": expected "
+                                   "on or a region such as us-east-1",
+                                   &multi);
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        rv = ngx_http_cognito_auth_add_issuer(cf, pool,
+                              "https://issuer-cognito-idp.%V.amazonaws.com/%V",
+                              &multi);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    if (pool->clients.nelts == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_pool \"%V\" needs "
+                           "client_id=<app client id>[,...]", &pool->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if ((pool->jwks_uri.len == 0) == (pool->jwks_file.len == 0)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_pool \"%V\" needs exactly one of "
+                           "jwks=<location> or jwks_file=<path>",
+                           &pool->name);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_snprintf(pool->key, NGX_HTTP_COGNITO_AUTH_KEY_LEN - 1,
+                     "%V|%V|%V|%s", &pool->name, &pool->pool_id,
+                     &pool->jwks_uri, ((char **) pool->issuers.elts)[0]);
+    pool->key_len = p - pool->key;
+
+    if (pool->jwks_file.len) {
+        return ngx_http_cognito_auth_load_file(cf, pool);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_valid_pool_id(ngx_str_t *id, ngx_str_t *region)
+{
+    u_char  *p, *last, *us;
+
+    /* region: letters and digits in dash-separated parts; id: [0-9A-Za-z] */
+
+    last = id->data + id->len;
+    us = ngx_strlchr(id->data, last, '_');
+
+    if (us == NULL || us == id->data || us + 1 == last
+        || us - id->data > 32 || last - us > 56)
+    {
+        return NGX_ERROR;
+    }
+
+    if (!islower(id->data[0]) || !isdigit(us[-1])
+        || ngx_strlchr(id->data, us, '-') == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    for (p = id->data; p < us; p++) {
+        if (!(islower(*p) || isdigit(*p) || *p == '-')
+            || (*p == '-' && p[1] == '-'))
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    for (p = us + 1; p < last; p++) {
+        if (!isalnum(*p)) {
+            return NGX_ERROR;
+        }
+    }
+
+    region->data = id->data;
+    region->len = us - id->data;
+
+    return NGX_OK;
+}
+
+
+static char *
+ngx_http_cognito_auth_add_issuer(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool, const char *fmt, ngx_str_t *region)
+{
+    u_char  buf[256], *p;
+
+    p = ngx_snprintf(buf, sizeof(buf), fmt, region, &pool->pool_id);
+
+    return ngx_http_cognito_auth_cstr(cf, &pool->issuers, buf, p - buf);
+}
+
+
+static char *
+ngx_http_cognito_auth_cstr(ngx_conf_t *cf, ngx_array_t *a, u_char *data,
+    size_t len)
+{
+    char  **s;
+
+    s = ngx_array_push(a);
+    if (s == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *s = ngx_pnalloc(cf->pool, len + 1);
+    if (*s == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(*s, data, len);
+    (*s)[len] = '\0';
+
+    return NGX_CONF_OK;
+}
+
+
+/* cognito_auth off | pool ...; */
+
+static char *
+ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t                           *value;
+    ngx_uint_t                           i, j;
+    ngx_http_cognito_auth_pool_t        *pool, **pp;
+    ngx_http_cognito_auth_main_conf_t   *camcf;
+
+    if (calcf->pools != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        calcf->pools = NULL;
+        return NGX_CONF_OK;
+    }
+
+    camcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_cognito_auth_module);
+
+    calcf->pools = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                    sizeof(ngx_http_cognito_auth_pool_t *));
+    if (calcf->pools == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    pool = camcf->pools.elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        for (j = 0; j < camcf->pools.nelts; j++) {
+            if (pool[j].name.len == value[i].len
+                && ngx_strncmp(pool[j].name.data, value[i].data,
+                               value[i].len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (j == camcf->pools.nelts) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unknown cognito_auth_pool \"%V\" (pools "
+                               "must be defined at http level before use)",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        pp = ngx_array_push(calcf->pools);
+        if (pp == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *pp = &pool[j];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_cognito_auth_token_use(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t  *value;
+
+    if (calcf->token_use != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "id") == 0) {
+        calcf->token_use = COGNITO_USE_ID;
+
+    } else if (ngx_strcmp(value[1].data, "access") == 0) {
+        calcf->token_use = COGNITO_USE_ACCESS;
+
+    } else if (ngx_strcmp(value[1].data, "any") == 0) {
+        calcf->token_use = COGNITO_USE_ANY;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\": expected id, access "
+                           "or any", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* require_group / require_scope: any of the names on a line; all lines */
+
+static char *
+ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_str_t     *value, *s;
+    ngx_uint_t     i;
+    ngx_array_t  **lines, *names;
+
+    lines = (ngx_array_t **) (p + cmd->offset);
+
+    if (*lines == NGX_CONF_UNSET_PTR) {
+        *lines = ngx_array_create(cf->pool, 2, sizeof(ngx_array_t));
+        if (*lines == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    names = ngx_array_push(*lines);
+    if (names == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(names, cf->pool, cf->args->nelts - 1,
+                       sizeof(ngx_str_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len == 0 || ngx_strlchr(value[i].data,
+                                             value[i].data + value[i].len,
+                                             ' ')
+                                 != NULL)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid name \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        s = ngx_array_push(names);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *s = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* cognito_auth_tenant claim=NAME | group=REGEX [required]; */
+
+static char *
+ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t  *value;
+
+    if (calcf->tenant_type) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    calcf->tenant_required = 0;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strcmp(value[2].data, "required") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\": expected "
+                               "\"required\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        calcf->tenant_required = 1;
+    }
+
+    if (ngx_strncmp(value[1].data, "claim=", 6) == 0 && value[1].len > 6) {
+        calcf->tenant_type = NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM;
+        calcf->tenant_claim.data = value[1].data + 6;
+        calcf->tenant_claim.len = value[1].len - 6;
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strncmp(value[1].data, "group=", 6) == 0 && value[1].len > 6) {
+#if (NGX_PCRE)
+        u_char               errstr[NGX_MAX_CONF_ERRSTR];
+        ngx_regex_compile_t  rc;
+
+        ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+        rc.pattern.data = value[1].data + 6;
+        rc.pattern.len = value[1].len - 6;
+        rc.pool = cf->pool;
+        rc.err.len = NGX_MAX_CONF_ERRSTR;
+        rc.err.data = errstr;
+
+        if (ngx_regex_compile(&rc) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid tenant group regex: %V", &rc.err);
+            return NGX_CONF_ERROR;
+        }
+
+        calcf->tenant_type = NGX_HTTP_COGNITO_AUTH_TENANT_GROUP;
+        calcf->tenant_regex = rc.regex;
+        calcf->tenant_captures = rc.captures;
+
+        return NGX_CONF_OK;
+#else
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"group=\" needs nginx built with PCRE");
+        return NGX_CONF_ERROR;
+#endif
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\": expected claim=NAME or "
+                       "group=REGEX", &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* cognito_auth_set_header Name value; */
+
+static char *
+ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    u_char                             *p;
+    ngx_str_t                          *value;
+    ngx_uint_t                          i;
+    ngx_http_cognito_auth_header_t     *h;
+    ngx_http_compile_complex_value_t    ccv;
+
+    value = cf->args->elts;
+
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (!(isalnum(*p) || *p == '-' || *p == '_')) {
+            break;
+        }
+    }
+
+    if (value[1].len == 0 || p != value[1].data + value[1].len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid header name \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (calcf->headers == NGX_CONF_UNSET_PTR) {
+        calcf->headers = ngx_array_create(cf->pool, 4,
+                                    sizeof(ngx_http_cognito_auth_header_t));
+        if (calcf->headers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    h = calcf->headers->elts;
+
+    for (i = 0; i < calcf->headers->nelts; i++) {
+        if (h[i].name.len == value[1].len
+            && ngx_strncasecmp(h[i].name.data, value[1].data, value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate cognito_auth_set_header \"%V\"",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    h = ngx_array_push(calcf->headers);
+    if (h == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    h->name = value[1];
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &value[2];
+    ccv.complex_value = &h->value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* cognito_auth_require $var ... [error=401|403]; */
+
+static char *
+ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t                          *value;
+    ngx_uint_t                          i, n;
+    ngx_http_complex_value_t           *cv;
+    ngx_http_cognito_auth_require_t    *req;
+    ngx_http_compile_complex_value_t    ccv;
+
+    if (calcf->requires == NGX_CONF_UNSET_PTR) {
+        calcf->requires = ngx_array_create(cf->pool, 2,
+                                   sizeof(ngx_http_cognito_auth_require_t));
+        if (calcf->requires == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    req = ngx_array_push(calcf->requires);
+    if (req == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+    n = cf->args->nelts;
+
+    req->status = NGX_HTTP_FORBIDDEN;
+
+    if (ngx_strncmp(value[n - 1].data, "error=", 6) == 0) {
+        if (ngx_strcmp(value[n - 1].data, "error=401") == 0) {
+            req->status = NGX_HTTP_UNAUTHORIZED;
+
+        } else if (ngx_strcmp(value[n - 1].data, "error=403") == 0) {
+            req->status = NGX_HTTP_FORBIDDEN;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"%V\": expected error=401 or "
+                               "error=403", &value[n - 1]);
+            return NGX_CONF_ERROR;
+        }
+
+        n--;
+    }
+
+    if (n < 2) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_require needs at least one value");
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&req->values, cf->pool, n - 1,
+                       sizeof(ngx_http_complex_value_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 1; i < n; i++) {
+        cv = ngx_array_push(&req->values);
+        if (cv == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}

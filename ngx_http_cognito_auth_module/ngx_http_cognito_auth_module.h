@@ -1,0 +1,156 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ */
+
+
+#ifndef _NGX_HTTP_COGNITO_AUTH_MODULE_H_INCLUDED_
+#define _NGX_HTTP_COGNITO_AUTH_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "cognito_jwt.h"
+#include "cognito_jwks.h"
+
+
+#define NGX_HTTP_COGNITO_AUTH_MAX_POOLS    64
+#define NGX_HTTP_COGNITO_AUTH_KEY_LEN      256
+#define NGX_HTTP_COGNITO_AUTH_WAIT_MSEC    20
+#define NGX_HTTP_COGNITO_AUTH_LOAD_STALE   30    /* seconds */
+
+
+#define NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM  1
+#define NGX_HTTP_COGNITO_AUTH_TENANT_GROUP  2
+
+
+/* one configured user pool (cognito_auth_pool) */
+typedef struct {
+    ngx_str_t                      name;
+    ngx_str_t                      pool_id;
+    ngx_str_t                      region;
+
+    ngx_array_t                    issuers;        /* char * */
+    ngx_array_t                    clients;        /* char * */
+
+    ngx_str_t                      jwks_uri;       /* subrequest location */
+    ngx_str_t                      jwks_file;
+
+    time_t                         jwks_ttl;
+    time_t                         leeway;
+    time_t                         refresh_min;
+    unsigned                       algs;
+
+    /* identity of the pool's slot in the shared zone */
+    u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
+    size_t                         key_len;
+    ngx_uint_t                     slot;
+
+    /* jwks_file: keys parsed once at configuration time */
+    cognito_keyset_t              *file_keys;
+
+    /* jwks=: this worker's keys, rebuilt when the zone's generation moves */
+    cognito_keyset_t              *keys;
+    ngx_pool_t                    *keys_pool;
+    uint64_t                       generation;
+} ngx_http_cognito_auth_pool_t;
+
+
+typedef struct {
+    ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
+    ngx_shm_zone_t                *shm_zone;
+} ngx_http_cognito_auth_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t                      name;
+    ngx_http_complex_value_t       value;
+} ngx_http_cognito_auth_header_t;
+
+
+typedef struct {
+    ngx_array_t                    values;  /* ngx_http_complex_value_t */
+    ngx_uint_t                     status;  /* 401 or 403 */
+} ngx_http_cognito_auth_require_t;
+
+
+typedef struct {
+    ngx_array_t                   *pools;     /* ngx_http_cognito_auth_pool_t *;
+                                                 NULL: off */
+    ngx_uint_t                     token_use;
+    ngx_str_t                      realm;
+    ngx_http_complex_value_t      *token;     /* cognito_auth_token */
+
+    ngx_array_t                   *groups;    /* ngx_array_t of ngx_str_t */
+    ngx_array_t                   *scopes;    /* ngx_array_t of ngx_str_t */
+    ngx_array_t                   *requires;  /* require_t */
+
+    ngx_uint_t                     tenant_type;
+    ngx_str_t                      tenant_claim;
+#if (NGX_PCRE)
+    ngx_regex_t                   *tenant_regex;
+    ngx_int_t                      tenant_captures;
+#endif
+    ngx_flag_t                     tenant_required;
+
+    ngx_array_t                   *headers;   /* header_t */
+} ngx_http_cognito_auth_loc_conf_t;
+
+
+typedef struct {
+    cognito_token_t               *tok;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    cognito_code_e                 code;      /* token verdict */
+    const char                    *msg;
+    ngx_str_t                      error;     /* $cognito_error */
+    ngx_str_t                      reason;    /* policy verdict */
+    ngx_str_t                      tenant;
+
+    ngx_http_request_t            *sr;        /* JWKS subrequest */
+    ngx_int_t                      fetch_rc;
+    ngx_uint_t                     waits;
+
+    unsigned                       parsed:1;
+    unsigned                       verified:1;  /* signature checked */
+    unsigned                       valid:1;     /* and claims too */
+    unsigned                       fetching:1;
+    unsigned                       fetch_done:1;
+    unsigned                       forced:1;
+    unsigned                       rejected:1;
+} ngx_http_cognito_auth_ctx_t;
+
+
+ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
+    ngx_http_request_t *r);
+
+/* ngx_http_cognito_auth_jwks.c */
+char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool);
+ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    ngx_uint_t force, cognito_keyset_t **ks);
+ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
+void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+
+/* ngx_http_cognito_auth_variables.c */
+ngx_int_t ngx_http_cognito_auth_add_variables(ngx_conf_t *cf);
+char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* ngx_http_cognito_auth_headers.c */
+ngx_int_t ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
+    ngx_str_t *value);
+
+
+extern ngx_module_t  ngx_http_cognito_auth_module;
+
+
+#endif /* _NGX_HTTP_COGNITO_AUTH_MODULE_H_INCLUDED_ */

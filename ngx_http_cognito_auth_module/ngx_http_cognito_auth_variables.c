@@ -1,0 +1,335 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * $cognito_* variables and cognito_auth_claim_set.  Claims are exposed only
+ * for a token whose signature and claims checked out.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_cognito_auth_module.h"
+
+
+typedef struct {
+    const char                   **path;
+    size_t                         npath;
+    const char                    *fallback;  /* tried when path is absent */
+} ngx_http_cognito_auth_claim_t;
+
+
+static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cognito_auth_render(ngx_http_request_t *r,
+    cognito_token_t *tok, const char **path, size_t npath,
+    ngx_http_variable_value_t *v);
+static ngx_int_t ngx_http_cognito_auth_tenant_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cognito_auth_pool_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cognito_auth_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
+    ngx_http_request_t *r);
+
+
+static const char  *ngx_http_cognito_auth_sub[] = { "sub" };
+static const char  *ngx_http_cognito_auth_username[] = { "cognito:username" };
+static const char  *ngx_http_cognito_auth_client[] = { "client_id" };
+static const char  *ngx_http_cognito_auth_use[] = { "token_use" };
+static const char  *ngx_http_cognito_auth_groups[] = { "cognito:groups" };
+static const char  *ngx_http_cognito_auth_scope[] = { "scope" };
+
+
+static ngx_http_cognito_auth_claim_t  ngx_http_cognito_auth_claims[] = {
+    { ngx_http_cognito_auth_sub, 1, NULL },
+    { ngx_http_cognito_auth_username, 1, "username" },
+    { ngx_http_cognito_auth_client, 1, "aud" },
+    { ngx_http_cognito_auth_use, 1, NULL },
+    { ngx_http_cognito_auth_groups, 1, NULL },
+    { ngx_http_cognito_auth_scope, 1, NULL },
+};
+
+
+static ngx_http_variable_t  ngx_http_cognito_auth_vars[] = {
+
+    { ngx_string("cognito_sub"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[0],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_username"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[1],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_client_id"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[2],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_token_use"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[3],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_groups"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[4],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_scope"), NULL,
+      ngx_http_cognito_auth_claim_variable,
+      (uintptr_t) &ngx_http_cognito_auth_claims[5],
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_tenant"), NULL,
+      ngx_http_cognito_auth_tenant_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_pool"), NULL,
+      ngx_http_cognito_auth_pool_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_error"), NULL,
+      ngx_http_cognito_auth_error_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_cognito_auth_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_cognito_auth_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/* cognito_auth_claim_set $variable claim [key ...]; */
+
+char *
+ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    char                           **path;
+    ngx_str_t                       *value, name;
+    ngx_uint_t                       i;
+    ngx_http_variable_t             *v;
+    ngx_http_cognito_auth_claim_t   *claim;
+
+    value = cf->args->elts;
+
+    if (value[1].len < 2 || value[1].data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data + 1;
+    name.len = value[1].len - 1;
+
+    v = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_CHANGEABLE);
+    if (v == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (v->get_handler != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "variable \"%V\" is already defined", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    claim = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_claim_t));
+    if (claim == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    path = ngx_palloc(cf->pool, (cf->args->nelts - 2) * sizeof(char *));
+    if (path == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        if (value[i].len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty claim name");
+            return NGX_CONF_ERROR;
+        }
+
+        /* configuration strings are NUL-terminated */
+        path[i - 2] = (char *) value[i].data;
+    }
+
+    claim->path = (const char **) path;
+    claim->npath = cf->args->nelts - 2;
+
+    v->get_handler = ngx_http_cognito_auth_claim_variable;
+    v->data = (uintptr_t) claim;
+    v->flags |= NGX_HTTP_VAR_NOCACHEABLE;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_http_cognito_auth_ctx_t *
+ngx_http_cognito_auth_valid_ctx(ngx_http_request_t *r)
+{
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_cognito_auth_get_ctx(r);
+
+    if (ctx == NULL || !ctx->valid || ctx->tok == NULL) {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_cognito_auth_claim_t *claim = (ngx_http_cognito_auth_claim_t *)
+                                               data;
+
+    const char                   *path[1];
+    ngx_int_t                     rc;
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_cognito_auth_valid_ctx(r);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    rc = ngx_http_cognito_auth_render(r, ctx->tok, claim->path, claim->npath,
+                                      v);
+
+    if (rc == NGX_DECLINED && claim->fallback) {
+        path[0] = claim->fallback;
+        rc = ngx_http_cognito_auth_render(r, ctx->tok, path, 1, v);
+    }
+
+    if (rc == NGX_DECLINED) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
+    const char **path, size_t npath, ngx_http_variable_value_t *v)
+{
+    long     n;
+    u_char  *buf;
+
+    n = cognito_token_claim(tok, path, npath, ",", NULL, 0);
+
+    if (n < 0) {
+        return NGX_DECLINED;
+    }
+
+    buf = ngx_pnalloc(r->pool, n + 1);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) cognito_token_claim(tok, path, npath, ",", (char *) buf, n + 1);
+
+    v->data = buf;
+    v->len = n;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_tenant_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_cognito_auth_valid_ctx(r);
+
+    if (ctx == NULL || ctx->tenant.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->tenant.data;
+    v->len = ctx->tenant.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_pool_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_cognito_auth_valid_ctx(r);
+
+    if (ctx == NULL || ctx->pool == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->pool->name.data;
+    v->len = ctx->pool->name.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = ngx_http_cognito_auth_get_ctx(r);
+
+    if (ctx == NULL || ctx->error.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->error.data;
+    v->len = ctx->error.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
