@@ -88,7 +88,7 @@ ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_t                         *value, name, s;
     ngx_http_cognito_auth_zone_ctx_t  *ctx;
 
-    if (camcf->shm_zone) {
+    if (camcf->shm_zone != NULL) {
         return "is duplicate";
     }
 
@@ -136,7 +136,7 @@ ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (camcf->shm_zone->data) {
+    if (camcf->shm_zone->data != NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "duplicate zone \"%V\"", &name);
         return NGX_CONF_ERROR;
@@ -159,7 +159,7 @@ ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     ctx = shm_zone->data;
 
-    if (octx) {
+    if (octx != NULL) {
         ctx->sh = octx->sh;
         ctx->shpool = octx->shpool;
 
@@ -438,7 +438,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
         copy = ngx_pnalloc(r->pool, slot->jwks_len);
 
-        if (copy) {
+        if (copy != NULL) {
             ngx_memcpy(copy, slot->jwks, slot->jwks_len);
             len = slot->jwks_len;
             generation = slot->generation;
@@ -474,7 +474,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
 
-    if (copy) {
+    if (copy != NULL) {
         if (cognito_keyset_load((const char *) copy, len, &nks, NULL, &err)
             == COGNITO_OK)
         {
@@ -678,12 +678,12 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     p = NULL;
 
-    if (slot) {
+    if (slot != NULL) {
         p = ngx_slab_alloc_locked(zctx->shpool, len);
     }
 
     if (p == NULL) {
-        if (slot) {
+        if (slot != NULL) {
             slot->loading = 0;
         }
 
@@ -691,7 +691,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
         cognito_keyset_free(ks);
 
-        if (slot) {
+        if (slot != NULL) {
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                           "cognito auth: cognito_auth_zone is full, "
                           "cannot store the JWKS of pool \"%V\"",
@@ -703,7 +703,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     ngx_memcpy(p, b->pos, len);
 
-    if (slot->jwks) {
+    if (slot->jwks != NULL) {
         ngx_slab_free_locked(zctx->shpool, slot->jwks);
     }
 
@@ -736,7 +736,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
 failed:
 
-    if (pool->keys) {
+    if (pool->keys != NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "cognito auth: keeping the last good JWKS of pool "
                       "\"%V\"", &pool->name);
@@ -774,7 +774,7 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
-    if (slot) {
+    if (slot != NULL) {
         slot->loading = 0;
     }
 
@@ -884,7 +884,7 @@ ngx_http_cognito_auth_install(ngx_log_t *log,
     cln->handler = ngx_http_cognito_auth_keyset_cleanup;
     cln->data = ks;
 
-    if (pool->keys_pool) {
+    if (pool->keys_pool != NULL) {
         ngx_destroy_pool(pool->keys_pool);
     }
 
@@ -924,7 +924,7 @@ ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
     pool = camcf->pools.elts;
 
     for (i = 0; i < camcf->pools.nelts; i++) {
-        if (pool[i].keys_pool) {
+        if (pool[i].keys_pool != NULL) {
             ngx_destroy_pool(pool[i].keys_pool);
             pool[i].keys_pool = NULL;
             pool[i].keys = NULL;

@@ -384,7 +384,7 @@ ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
     u_char     *p, *last;
     ngx_str_t   value;
 
-    if (calcf->token) {
+    if (calcf->token != NULL) {
         if (ngx_http_complex_value(r, calcf->token, &value) != NGX_OK) {
             return NGX_ERROR;
         }
@@ -510,7 +510,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
     ngx_http_complex_value_t         *cv;
     ngx_http_cognito_auth_require_t  *req;
 
-    if (calcf->groups) {
+    if (calcf->groups != NULL) {
         names = calcf->groups->elts;
 
         for (i = 0; i < calcf->groups->nelts; i++) {
@@ -524,7 +524,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         }
     }
 
-    if (calcf->scopes) {
+    if (calcf->scopes != NULL) {
         names = calcf->scopes->elts;
 
         for (i = 0; i < calcf->scopes->nelts; i++) {
@@ -548,7 +548,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         }
     }
 
-    if (calcf->requires) {
+    if (calcf->requires != NULL) {
         req = calcf->requires->elts;
 
         for (i = 0; i < calcf->requires->nelts; i++) {
@@ -865,7 +865,7 @@ ngx_http_cognito_auth_cleanup(void *data)
 {
     ngx_http_cognito_auth_ctx_t  *ctx = data;
 
-    if (ctx->tok) {
+    if (ctx->tok != NULL) {
         cognito_token_free(ctx->tok);
         ctx->tok = NULL;
     }
