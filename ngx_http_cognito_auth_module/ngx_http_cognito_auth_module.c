@@ -192,6 +192,28 @@ ngx_module_t  ngx_http_cognito_auth_module = {
 static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
 
 
+/* request headers nginx keeps pointers to: not for cognito_auth_set_header */
+static ngx_str_t  ngx_http_cognito_auth_parsed_headers[] = {
+    ngx_string("Host"),
+    ngx_string("Connection"),
+    ngx_string("Content-Length"),
+    ngx_string("Content-Type"),
+    ngx_string("Transfer-Encoding"),
+    ngx_string("TE"),
+    ngx_string("Expect"),
+    ngx_string("Upgrade"),
+    ngx_string("Keep-Alive"),
+    ngx_string("Authorization"),
+    ngx_string("Cookie"),
+    ngx_string("User-Agent"),
+    ngx_string("Range"),
+    ngx_string("If-Range"),
+    ngx_string("X-Forwarded-For"),
+    ngx_string("X-Real-IP"),
+    ngx_null_string
+};
+
+
 static ngx_int_t
 ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 {
@@ -1729,6 +1751,21 @@ ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid header name \"%V\"", &value[1]);
         return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; ngx_http_cognito_auth_parsed_headers[i].len; i++) {
+        if (value[1].len == ngx_http_cognito_auth_parsed_headers[i].len
+            && ngx_strncasecmp(value[1].data,
+                               ngx_http_cognito_auth_parsed_headers[i].data,
+                               value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" is parsed by nginx itself and cannot "
+                               "be set by cognito_auth_set_header; use "
+                               "proxy_set_header", &value[1]);
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (calcf->headers == NGX_CONF_UNSET_PTR) {
