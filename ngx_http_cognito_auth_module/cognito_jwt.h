@@ -25,6 +25,7 @@
 #define COGNITO_JWKS_MAX_KEYS      64
 #define COGNITO_RSA_MIN_BITS       2048
 #define COGNITO_RSA_MAX_BITS       8192
+#define COGNITO_DIGEST_LEN         32       /* SHA-256 */
 
 
 /* allowed signature algorithms, a bit mask */
@@ -115,7 +116,19 @@ const char *cognito_code_name(cognito_code_e code);
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
 
+/* drops a reference; the last one frees the token */
 void cognito_token_free(cognito_token_t *tok);
+
+/*
+ * Takes another reference, for a cache of verified tokens.  Only claims may
+ * be read through it: the token's signing input still points into the
+ * original jwt[], so a referenced token is never verified again.
+ */
+cognito_token_t *cognito_token_ref(cognito_token_t *tok);
+
+/* SHA-256 of a token, the key of the verified-token cache */
+void cognito_digest(const char *data, size_t len,
+    unsigned char out[COGNITO_DIGEST_LEN]);
 
 /* header fields, valid while tok lives; never NULL after a good parse */
 const char *cognito_token_kid(const cognito_token_t *tok);

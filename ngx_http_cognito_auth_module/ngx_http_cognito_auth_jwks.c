@@ -921,6 +921,12 @@ ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
         return;
     }
 
+    if (camcf->cache_pool != NULL) {
+        ngx_destroy_pool(camcf->cache_pool);
+        camcf->cache_pool = NULL;
+        camcf->cache = NULL;
+    }
+
     pool = camcf->pools.elts;
 
     for (i = 0; i < camcf->pools.nelts; i++) {

@@ -15,6 +15,9 @@ static ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_parse(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token);
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_pick_pool(
@@ -40,12 +43,16 @@ static ngx_int_t ngx_http_cognito_auth_precontent_handler(
     ngx_http_request_t *r);
 
 static void *ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf,
+    void *conf);
 static void *ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
 
+static char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_cognito_auth_valid_pool_id(ngx_str_t *id,
@@ -73,6 +80,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
     { ngx_string("cognito_auth_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_cognito_auth_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_cache_conf,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -163,7 +177,7 @@ static ngx_http_module_t  ngx_http_cognito_auth_module_ctx = {
     ngx_http_cognito_auth_init,             /* postconfiguration */
 
     ngx_http_cognito_auth_create_main_conf, /* create main configuration */
-    NULL,                                   /* init main configuration */
+    ngx_http_cognito_auth_init_main_conf,   /* init main configuration */
 
     NULL,                                   /* create server configuration */
     NULL,                                   /* merge server configuration */
@@ -279,6 +293,10 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         if (ngx_http_cognito_auth_check_claims(r, calcf, ctx) != NGX_OK) {
             return NGX_ERROR;
         }
+
+        if (ctx->valid) {
+            ngx_http_cognito_auth_cache_store(r, ctx);
+        }
     }
 
     if (ctx->code != COGNITO_OK) {
@@ -333,27 +351,15 @@ ngx_http_cognito_auth_verify(ngx_http_request_t *r,
             return NGX_OK;
         }
 
-        if (cognito_token_parse((const char *) token.data, token.len,
-                                COGNITO_ALG_RS256|COGNITO_ALG_RS384
-                                |COGNITO_ALG_RS512,
-                                &ctx->tok, &err)
-            != COGNITO_OK)
+        ctx->token = token;
+
+        if (ngx_http_cognito_auth_cache_lookup(r, calcf, ctx, &token)
+            != NGX_OK)
         {
-            ctx->code = err.code;
-            ctx->msg = err.msg;
-            ctx->verified = 1;
-            return NGX_OK;
+            if (ngx_http_cognito_auth_parse(r, calcf, ctx) != NGX_OK) {
+                return NGX_OK;
+            }
         }
-
-        pool = ngx_http_cognito_auth_pick_pool(calcf, ctx->tok);
-        if (pool == NULL) {
-            ctx->code = COGNITO_ERR_ISSUER;
-            ctx->msg = "token issuer not accepted here";
-            ctx->verified = 1;
-            return NGX_OK;
-        }
-
-        ctx->pool = pool;
     }
 
     pool = ctx->pool;
@@ -361,6 +367,26 @@ ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     rc = ngx_http_cognito_auth_get_keys(r, ctx, pool, 0, &ks);
     if (rc != NGX_OK) {
         return rc;
+    }
+
+    if (ctx->cached) {
+        if (ctx->cached_generation == pool->generation) {
+            ctx->code = COGNITO_OK;
+            ctx->verified = 1;
+            return NGX_OK;
+        }
+
+        /* the pool's keys changed since: verify afresh */
+
+        cognito_token_free(ctx->tok);
+        ctx->tok = NULL;
+        ctx->cached = 0;
+
+        if (ngx_http_cognito_auth_parse(r, calcf, ctx) != NGX_OK) {
+            return NGX_OK;
+        }
+
+        pool = ctx->pool;
     }
 
     if (cognito_token_verify(ctx->tok, ks, &err) == COGNITO_OK) {
@@ -394,6 +420,41 @@ ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     ctx->code = err.code;
     ctx->msg = err.msg;
     ctx->verified = 1;
+
+    return NGX_OK;
+}
+
+
+/* NGX_OK with ctx->tok and ctx->pool, or NGX_DECLINED with the verdict */
+
+static ngx_int_t
+ngx_http_cognito_auth_parse(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    cognito_err_t                  err;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    if (cognito_token_parse((const char *) ctx->token.data, ctx->token.len,
+                            COGNITO_ALG_RS256|COGNITO_ALG_RS384
+                            |COGNITO_ALG_RS512,
+                            &ctx->tok, &err)
+        != COGNITO_OK)
+    {
+        ctx->code = err.code;
+        ctx->msg = err.msg;
+        ctx->verified = 1;
+        return NGX_DECLINED;
+    }
+
+    pool = ngx_http_cognito_auth_pick_pool(calcf, ctx->tok);
+    if (pool == NULL) {
+        ctx->code = COGNITO_ERR_ISSUER;
+        ctx->msg = "token issuer not accepted here";
+        ctx->verified = 1;
+        return NGX_DECLINED;
+    }
+
+    ctx->pool = pool;
 
     return NGX_OK;
 }
@@ -930,7 +991,59 @@ ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    camcf->cache_size = NGX_CONF_UNSET_UINT;
+
     return camcf;
+}
+
+
+static char *
+ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    ngx_conf_init_uint_value(camcf->cache_size,
+                             NGX_HTTP_COGNITO_AUTH_CACHE_SIZE);
+
+    return NGX_CONF_OK;
+}
+
+
+/* cognito_auth_cache off | entries; */
+
+static char *
+ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        camcf->cache_size = 0;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n == 0 || n > 1000000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_cache \"%V\": expected off "
+                           "or a number of entries from 1 to 1000000",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    camcf->cache_size = n;
+
+    return NGX_CONF_OK;
 }
 
 

@@ -20,6 +20,7 @@
 #define NGX_HTTP_COGNITO_AUTH_KEY_LEN      256
 #define NGX_HTTP_COGNITO_AUTH_WAIT_MSEC    20
 #define NGX_HTTP_COGNITO_AUTH_LOAD_STALE   30    /* seconds */
+#define NGX_HTTP_COGNITO_AUTH_CACHE_SIZE   1024  /* verified tokens */
 
 
 #define NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM  1
@@ -58,9 +59,16 @@ typedef struct {
 } ngx_http_cognito_auth_pool_t;
 
 
+typedef struct ngx_http_cognito_auth_cache_s  ngx_http_cognito_auth_cache_t;
+
+
 typedef struct {
     ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
     ngx_shm_zone_t                *shm_zone;
+
+    ngx_uint_t                     cache_size;
+    ngx_http_cognito_auth_cache_t *cache;       /* this worker's */
+    ngx_pool_t                    *cache_pool;
 } ngx_http_cognito_auth_main_conf_t;
 
 
@@ -102,6 +110,10 @@ typedef struct {
 typedef struct {
     cognito_token_t               *tok;
     ngx_http_cognito_auth_pool_t  *pool;
+    ngx_str_t                      token;
+
+    u_char                         digest[COGNITO_DIGEST_LEN];
+    uint64_t                       cached_generation;
 
     cognito_code_e                 code;      /* token verdict */
     const char                    *msg;
@@ -120,6 +132,8 @@ typedef struct {
     unsigned                       fetch_done:1;
     unsigned                       forced:1;
     unsigned                       rejected:1;
+    unsigned                       digested:1;
+    unsigned                       cached:1;
 } ngx_http_cognito_auth_ctx_t;
 
 
@@ -137,6 +151,15 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+
+/* ngx_http_cognito_auth_cache.c */
+ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
+void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
+void ngx_http_cognito_auth_cache_stats(ngx_http_request_t *r,
+    ngx_uint_t *hits, ngx_uint_t *misses);
 
 /* ngx_http_cognito_auth_variables.c */
 ngx_int_t ngx_http_cognito_auth_add_variables(ngx_conf_t *cf);

@@ -1,0 +1,350 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * The verified-token cache: per worker, bounded, keyed by the SHA-256 of
+ * the token (never its text).  An entry records that the signature and the
+ * pool's claims checked out, and holds the parsed token so that a repeated
+ * token costs a digest and a lookup instead of an RSA verification; every
+ * location still applies its own claim rules and policy.  Entries expire
+ * at the token's "exp" and die with the pool's keys.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_cognito_auth_module.h"
+
+
+typedef struct {
+    ngx_rbtree_node_t              node;      /* key: digest's first bytes */
+    ngx_queue_t                    queue;     /* LRU */
+    u_char                         digest[COGNITO_DIGEST_LEN];
+    ngx_http_cognito_auth_pool_t  *pool;
+    uint64_t                       generation;
+    time_t                         expires;
+    cognito_token_t               *tok;
+} ngx_http_cognito_auth_centry_t;
+
+
+struct ngx_http_cognito_auth_cache_s {
+    ngx_rbtree_t                   rbtree;
+    ngx_rbtree_node_t              sentinel;
+    ngx_queue_t                    lru;
+    ngx_queue_t                    free;
+    ngx_uint_t                     hits;
+    ngx_uint_t                     misses;
+};
+
+
+static ngx_http_cognito_auth_cache_t *ngx_http_cognito_auth_cache_get(
+    ngx_http_request_t *r);
+static ngx_http_cognito_auth_centry_t *ngx_http_cognito_auth_cache_find(
+    ngx_http_cognito_auth_cache_t *cache, u_char *digest);
+static void ngx_http_cognito_auth_cache_drop(
+    ngx_http_cognito_auth_cache_t *cache, ngx_http_cognito_auth_centry_t *e);
+static void ngx_http_cognito_auth_cache_insert_value(
+    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel);
+static void ngx_http_cognito_auth_cache_cleanup(void *data);
+
+
+static ngx_http_cognito_auth_cache_t *
+ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
+{
+    ngx_uint_t                          i;
+    ngx_pool_t                         *pool;
+    ngx_pool_cleanup_t                 *cln;
+    ngx_http_cognito_auth_cache_t      *cache;
+    ngx_http_cognito_auth_centry_t     *entries;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (camcf->cache_size == 0) {
+        return NULL;
+    }
+
+    if (camcf->cache != NULL) {
+        return camcf->cache;
+    }
+
+    /* built on first use in each worker, all entries at once */
+
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, ngx_cycle->log);
+    if (pool == NULL) {
+        return NULL;
+    }
+
+    cache = ngx_pcalloc(pool, sizeof(ngx_http_cognito_auth_cache_t));
+    if (cache == NULL) {
+        goto failed;
+    }
+
+    entries = ngx_pcalloc(pool, camcf->cache_size
+                                * sizeof(ngx_http_cognito_auth_centry_t));
+    if (entries == NULL) {
+        goto failed;
+    }
+
+    cln = ngx_pool_cleanup_add(pool, 0);
+    if (cln == NULL) {
+        goto failed;
+    }
+
+    ngx_rbtree_init(&cache->rbtree, &cache->sentinel,
+                    ngx_http_cognito_auth_cache_insert_value);
+    ngx_queue_init(&cache->lru);
+    ngx_queue_init(&cache->free);
+
+    for (i = 0; i < camcf->cache_size; i++) {
+        ngx_queue_insert_tail(&cache->free, &entries[i].queue);
+    }
+
+    cln->handler = ngx_http_cognito_auth_cache_cleanup;
+    cln->data = cache;
+
+    camcf->cache = cache;
+    camcf->cache_pool = pool;
+
+    return cache;
+
+failed:
+
+    ngx_destroy_pool(pool);
+    camcf->cache_size = 0;
+
+    return NULL;
+}
+
+
+ngx_int_t
+ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_str_t *token)
+{
+    ngx_uint_t                        i;
+    ngx_http_cognito_auth_pool_t    **pools;
+    ngx_http_cognito_auth_cache_t    *cache;
+    ngx_http_cognito_auth_centry_t   *e;
+
+    cache = ngx_http_cognito_auth_cache_get(r);
+    if (cache == NULL) {
+        return NGX_DECLINED;
+    }
+
+    cognito_digest((const char *) token->data, token->len, ctx->digest);
+    ctx->digested = 1;
+
+    e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);
+
+    if (e == NULL) {
+        cache->misses++;
+        return NGX_DECLINED;
+    }
+
+    if (e->expires <= ngx_time()
+        || e->generation != e->pool->generation)
+    {
+        ngx_http_cognito_auth_cache_drop(cache, e);
+        cache->misses++;
+        return NGX_DECLINED;
+    }
+
+    pools = calcf->pools->elts;
+
+    for (i = 0; i < calcf->pools->nelts; i++) {
+        if (pools[i] == e->pool) {
+            break;
+        }
+    }
+
+    if (i == calcf->pools->nelts) {
+        cache->misses++;
+        return NGX_DECLINED;
+    }
+
+    ngx_queue_remove(&e->queue);
+    ngx_queue_insert_head(&cache->lru, &e->queue);
+
+    cache->hits++;
+
+    ctx->tok = cognito_token_ref(e->tok);
+    ctx->pool = e->pool;
+    ctx->cached_generation = e->generation;
+    ctx->cached = 1;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    time_t                           exp;
+    ngx_queue_t                     *q;
+    ngx_http_cognito_auth_cache_t   *cache;
+    ngx_http_cognito_auth_centry_t  *e;
+
+    if (!ctx->digested || ctx->cached) {
+        return;
+    }
+
+    cache = ngx_http_cognito_auth_cache_get(r);
+    if (cache == NULL) {
+        return;
+    }
+
+    exp = cognito_token_exp(ctx->tok);
+
+    if (exp <= ngx_time()) {
+        return;
+    }
+
+    e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);
+    if (e != NULL) {
+        ngx_http_cognito_auth_cache_drop(cache, e);
+    }
+
+    if (ngx_queue_empty(&cache->free)) {
+        q = ngx_queue_last(&cache->lru);
+        e = ngx_queue_data(q, ngx_http_cognito_auth_centry_t, queue);
+        ngx_http_cognito_auth_cache_drop(cache, e);
+    }
+
+    q = ngx_queue_head(&cache->free);
+    ngx_queue_remove(q);
+
+    e = ngx_queue_data(q, ngx_http_cognito_auth_centry_t, queue);
+
+    ngx_memcpy(e->digest, ctx->digest, COGNITO_DIGEST_LEN);
+    ngx_memcpy(&e->node.key, ctx->digest, sizeof(ngx_rbtree_key_t));
+    e->pool = ctx->pool;
+    e->generation = ctx->pool->generation;
+    e->expires = exp;
+    e->tok = cognito_token_ref(ctx->tok);
+
+    ngx_rbtree_insert(&cache->rbtree, &e->node);
+    ngx_queue_insert_head(&cache->lru, &e->queue);
+
+    ctx->cached = 1;
+}
+
+
+void
+ngx_http_cognito_auth_cache_stats(ngx_http_request_t *r, ngx_uint_t *hits,
+    ngx_uint_t *misses)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (camcf->cache == NULL) {
+        *hits = 0;
+        *misses = 0;
+        return;
+    }
+
+    *hits = camcf->cache->hits;
+    *misses = camcf->cache->misses;
+}
+
+
+static ngx_http_cognito_auth_centry_t *
+ngx_http_cognito_auth_cache_find(ngx_http_cognito_auth_cache_t *cache,
+    u_char *digest)
+{
+    ngx_rbtree_key_t                 key;
+    ngx_rbtree_node_t               *node, *sentinel;
+    ngx_http_cognito_auth_centry_t  *e;
+
+    ngx_memcpy(&key, digest, sizeof(ngx_rbtree_key_t));
+
+    node = cache->rbtree.root;
+    sentinel = cache->rbtree.sentinel;
+
+    while (node != sentinel) {
+
+        if (key < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (key > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        e = (ngx_http_cognito_auth_centry_t *) node;
+
+        if (ngx_memcmp(e->digest, digest, COGNITO_DIGEST_LEN) == 0) {
+            return e;
+        }
+
+        /* equal keys are inserted to the right */
+        node = node->right;
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_cognito_auth_cache_drop(ngx_http_cognito_auth_cache_t *cache,
+    ngx_http_cognito_auth_centry_t *e)
+{
+    ngx_rbtree_delete(&cache->rbtree, &e->node);
+    ngx_queue_remove(&e->queue);
+
+    cognito_token_free(e->tok);
+    e->tok = NULL;
+
+    ngx_queue_insert_head(&cache->free, &e->queue);
+}
+
+
+static void
+ngx_http_cognito_auth_cache_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
+{
+    ngx_rbtree_node_t  **p;
+
+    for ( ;; ) {
+
+        p = (node->key < temp->key) ? &temp->left : &temp->right;
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+static void
+ngx_http_cognito_auth_cache_cleanup(void *data)
+{
+    ngx_http_cognito_auth_cache_t *cache = data;
+
+    ngx_queue_t                     *q;
+    ngx_http_cognito_auth_centry_t  *e;
+
+    while (!ngx_queue_empty(&cache->lru)) {
+        q = ngx_queue_head(&cache->lru);
+        e = ngx_queue_data(q, ngx_http_cognito_auth_centry_t, queue);
+
+        ngx_queue_remove(q);
+        cognito_token_free(e->tok);
+        e->tok = NULL;
+    }
+}
