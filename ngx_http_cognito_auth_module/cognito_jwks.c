@@ -1,0 +1,444 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * JWKS loading: every usable RSA signing key is turned into an EVP_PKEY
+ * once, here, so that verification never parses key material.
+ */
+
+
+#include <stdlib.h>
+
+#include <jansson.h>
+#include <cjose/base64.h>
+#include <cjose/util.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "cognito_internal.h"
+
+
+/* a public exponent wider than this is refused (OpenSSL's own cap) */
+#define COGNITO_RSA_MAX_E_BITS     64
+
+
+typedef enum {
+    COGNITO_KEY_OK = 0,
+    COGNITO_KEY_SKIP,
+    COGNITO_KEY_NOMEM
+} cognito_key_rc_e;
+
+
+static cognito_key_rc_e cognito_key_load(json_t *jwk, cognito_keyset_t *ks);
+static int cognito_key_str(json_t *jwk, const char *name, const char **s,
+    size_t *len);
+static BIGNUM *cognito_key_bn(json_t *jwk, const char *name);
+static EVP_PKEY *cognito_key_pkey(BIGNUM *n, BIGNUM *e);
+
+
+int
+cognito_keyset_load(const char *json, size_t len, cognito_keyset_t **out,
+    size_t *skipped, cognito_err_t *err)
+{
+    int                rc;
+    size_t             i, n, nskipped;
+    json_t            *root, *keys;
+    json_error_t       jerr;
+    cognito_keyset_t  *ks;
+
+    root = NULL;
+    ks = NULL;
+    nskipped = 0;
+
+    if (out != NULL) {
+        *out = NULL;
+    }
+
+    if (skipped != NULL) {
+        *skipped = 0;
+    }
+
+    if (out == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "no output");
+    }
+
+    if (json == NULL || len == 0 || len > COGNITO_JWKS_MAX_LEN) {
+        return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                             "JWKS empty or too large");
+    }
+
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL || !json_is_object(root)) {
+        rc = cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                           "JWKS is not a JSON object");
+        goto failed;
+    }
+
+    keys = json_object_get(root, "keys");
+    if (!json_is_array(keys)) {
+        rc = cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                           "JWKS has no \"keys\" array");
+        goto failed;
+    }
+
+    n = json_array_size(keys);
+    if (n > COGNITO_JWKS_MAX_KEYS) {
+        rc = cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                           "JWKS has too many keys");
+        goto failed;
+    }
+
+    ks = calloc(1, sizeof(cognito_keyset_t));
+    if (ks == NULL) {
+        rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+        goto failed;
+    }
+
+    if (n) {
+        ks->keys = calloc(n, sizeof(cognito_key_t));
+        if (ks->keys == NULL) {
+            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+            goto failed;
+        }
+    }
+
+    for (i = 0; i < n; i++) {
+
+        switch (cognito_key_load(json_array_get(keys, i), ks)) {
+
+        case COGNITO_KEY_OK:
+            break;
+
+        case COGNITO_KEY_SKIP:
+            nskipped++;
+            break;
+
+        default: /* COGNITO_KEY_NOMEM */
+            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+            goto failed;
+        }
+    }
+
+    if (skipped != NULL) {
+        *skipped = nskipped;
+    }
+
+    if (ks->nkeys == 0) {
+        rc = cognito_error(err, COGNITO_ERR_JWKS_NO_KEYS,
+                           "JWKS has no usable RSA signing key");
+        goto failed;
+    }
+
+    json_decref(root);
+
+    *out = ks;
+
+    return cognito_error(err, COGNITO_OK, "ok");
+
+failed:
+
+    cognito_keyset_free(ks);
+
+    if (root != NULL) {
+        json_decref(root);
+    }
+
+    ERR_clear_error();
+
+    return rc;
+}
+
+
+void
+cognito_keyset_free(cognito_keyset_t *ks)
+{
+    size_t  i;
+
+    if (ks == NULL) {
+        return;
+    }
+
+    for (i = 0; i < ks->nkeys; i++) {
+        EVP_PKEY_free(ks->keys[i].pkey);
+        free(ks->keys[i].kid);
+    }
+
+    free(ks->keys);
+    free(ks);
+}
+
+
+size_t
+cognito_keyset_count(const cognito_keyset_t *ks)
+{
+    return ks != NULL ? ks->nkeys : 0;
+}
+
+
+int
+cognito_keyset_has_kid(const cognito_keyset_t *ks, const char *kid)
+{
+    if (kid == NULL) {
+        return 0;
+    }
+
+    return cognito_keyset_find(ks, kid, strlen(kid)) != NULL;
+}
+
+
+const cognito_key_t *
+cognito_keyset_find(const cognito_keyset_t *ks, const char *kid, size_t len)
+{
+    size_t  i;
+
+    if (ks == NULL || kid == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < ks->nkeys; i++) {
+        if (ks->keys[i].kid_len == len
+            && memcmp(ks->keys[i].kid, kid, len) == 0)
+        {
+            return &ks->keys[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+static cognito_key_rc_e
+cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
+{
+    int             bits;
+    char           *kid_copy;
+    size_t          kid_len, len;
+    BIGNUM         *n, *e;
+    unsigned        alg;
+    EVP_PKEY       *pkey;
+    const char     *s, *kid;
+    cognito_key_t  *key;
+
+    if (!json_is_object(jwk)) {
+        return COGNITO_KEY_SKIP;
+    }
+
+    if (cognito_key_str(jwk, "kty", &s, &len) != 1
+        || len != 3 || memcmp(s, "RSA", 3) != 0)
+    {
+        return COGNITO_KEY_SKIP;
+    }
+
+    switch (cognito_key_str(jwk, "use", &s, &len)) {
+
+    case 0:
+        break;
+
+    case 1:
+        if (len == 3 && memcmp(s, "sig", 3) == 0) {
+            break;
+        }
+
+        /* fall through */
+
+    default:
+        return COGNITO_KEY_SKIP;
+    }
+
+    alg = 0;
+
+    switch (cognito_key_str(jwk, "alg", &s, &len)) {
+
+    case 0:
+        break;
+
+    case 1:
+        alg = cognito_alg_bit(s, len);
+        if (alg != 0) {
+            break;
+        }
+
+        /* fall through */
+
+    default:
+        return COGNITO_KEY_SKIP;
+    }
+
+    if (cognito_key_str(jwk, "kid", &kid, &kid_len) != 1
+        || kid_len == 0 || kid_len > COGNITO_KID_MAX_LEN
+        || memchr(kid, '\0', kid_len) != NULL)
+    {
+        return COGNITO_KEY_SKIP;
+    }
+
+    if (cognito_keyset_find(ks, kid, kid_len) != NULL) {
+        /* a duplicate kid: the first one wins */
+        return COGNITO_KEY_SKIP;
+    }
+
+    n = cognito_key_bn(jwk, "n");
+    e = cognito_key_bn(jwk, "e");
+
+    if (n == NULL || e == NULL) {
+        goto skip;
+    }
+
+    bits = BN_num_bits(n);
+
+    if (bits < COGNITO_RSA_MIN_BITS || bits > COGNITO_RSA_MAX_BITS) {
+        goto skip;
+    }
+
+    if (BN_num_bits(e) > COGNITO_RSA_MAX_E_BITS || !BN_is_odd(e)
+        || BN_is_one(e))
+    {
+        goto skip;
+    }
+
+    pkey = cognito_key_pkey(n, e);
+
+    BN_free(n);
+    BN_free(e);
+
+    if (pkey == NULL) {
+        ERR_clear_error();
+        return COGNITO_KEY_SKIP;
+    }
+
+    kid_copy = malloc(kid_len + 1);
+    if (kid_copy == NULL) {
+        EVP_PKEY_free(pkey);
+        return COGNITO_KEY_NOMEM;
+    }
+
+    memcpy(kid_copy, kid, kid_len);
+    kid_copy[kid_len] = '\0';
+
+    key = &ks->keys[ks->nkeys++];
+
+    key->kid = kid_copy;
+    key->kid_len = kid_len;
+    key->alg = alg;
+    key->pkey = pkey;
+
+    return COGNITO_KEY_OK;
+
+skip:
+
+    BN_free(n);
+    BN_free(e);
+
+    ERR_clear_error();
+
+    return COGNITO_KEY_SKIP;
+}
+
+
+/* 1: a string member, 0: absent, -1: present but not a string */
+
+static int
+cognito_key_str(json_t *jwk, const char *name, const char **s, size_t *len)
+{
+    json_t  *v;
+
+    v = json_object_get(jwk, name);
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        return -1;
+    }
+
+    *s = json_string_value(v);
+    *len = json_string_length(v);
+
+    return 1;
+}
+
+
+static BIGNUM *
+cognito_key_bn(json_t *jwk, const char *name)
+{
+    size_t       len, blen;
+    BIGNUM      *bn;
+    uint8_t     *bin;
+    cjose_err    cerr;
+    const char  *s;
+
+    if (cognito_key_str(jwk, name, &s, &len) != 1) {
+        return NULL;
+    }
+
+    /* 8192 bits is 1366 base64url characters; allow a few leading zeros */
+
+    if (len == 0 || len > 2048 || !cognito_b64url_valid(s, len)) {
+        return NULL;
+    }
+
+    bin = NULL;
+
+    if (!cjose_base64url_decode(s, len, &bin, &blen, &cerr)) {
+        return NULL;
+    }
+
+    bn = BN_bin2bn(bin, (int) blen, NULL);
+
+    cjose_get_dealloc()(bin);
+
+    return bn;
+}
+
+
+static EVP_PKEY *
+cognito_key_pkey(BIGNUM *n, BIGNUM *e)
+{
+    EVP_PKEY        *pkey;
+    OSSL_PARAM      *params;
+    EVP_PKEY_CTX    *ctx;
+    OSSL_PARAM_BLD  *bld;
+
+    pkey = NULL;
+    params = NULL;
+    ctx = NULL;
+
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL) {
+        return NULL;
+    }
+
+    if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
+    {
+        goto failed;
+    }
+
+    params = OSSL_PARAM_BLD_to_param(bld);
+    if (params == NULL) {
+        goto failed;
+    }
+
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (ctx == NULL) {
+        goto failed;
+    }
+
+    if (EVP_PKEY_fromdata_init(ctx) != 1
+        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+    }
+
+failed:
+
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+
+    return pkey;
+}

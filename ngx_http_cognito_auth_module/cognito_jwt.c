@@ -1,0 +1,1080 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * Compact JWS parsing, RS256/384/512 signature verification and the
+ * Cognito claim rules.  The caller passes the time; nothing here logs,
+ * prints or keeps global state.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+#include <cjose/base64.h>
+#include <cjose/util.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include "cognito_internal.h"
+
+
+struct cognito_token_s {
+    const char         *input;       /* signing input, "header.payload" */
+    size_t              input_len;
+    json_t             *header;
+    json_t             *payload;
+    const char         *kid;         /* borrowed from header */
+    size_t              kid_len;
+    unsigned            alg;         /* COGNITO_ALG_* */
+    uint8_t            *sig;         /* cjose allocation */
+    size_t              sig_len;
+};
+
+
+typedef struct {
+    char               *buf;
+    size_t              size;
+    size_t              len;         /* may run past size */
+} cognito_out_t;
+
+
+static int cognito_token_header(cognito_token_t *tok, const char *p,
+    size_t len, unsigned algs, cognito_err_t *err);
+static int cognito_token_payload(cognito_token_t *tok, const char *p,
+    size_t len, cognito_err_t *err);
+static json_t *cognito_json_decode(const char *p, size_t len, int *rc);
+static int cognito_json_depth_ok(json_t *json, int depth);
+static int cognito_str_eq(json_t *v, const char *s);
+static int cognito_str_ieq(const char *a, size_t alen, const char *b);
+static int cognito_time_claim(json_t *payload, const char *name,
+    json_int_t *value);
+static int cognito_check_client(json_t *payload, unsigned use,
+    const cognito_rules_t *rules, cognito_err_t *err);
+static int cognito_client_allowed(json_t *v, const cognito_rules_t *rules);
+static int cognito_render(json_t *v, const char *sep, cognito_out_t *out);
+static int cognito_render_scalar(json_t *v, cognito_out_t *out);
+static int cognito_render_json(json_t *v, cognito_out_t *out);
+static void cognito_out_write(cognito_out_t *out, const char *p, size_t n);
+
+
+static const char  *cognito_code_names[] = {
+    "ok",
+    "token_missing",
+    "token_too_long",
+    "token_malformed",
+    "token_encrypted",
+    "bad_base64",
+    "bad_header",
+    "bad_payload",
+    "alg_missing",
+    "alg_none",
+    "alg_hmac",
+    "alg_not_allowed",
+    "crit_unsupported",
+    "kid_missing",
+    "kid_unknown",
+    "key_mismatch",
+    "bad_signature",
+    "claim_type",
+    "exp_missing",
+    "token_expired",
+    "token_not_yet_valid",
+    "iat_in_future",
+    "wrong_issuer",
+    "wrong_token_use",
+    "wrong_client",
+    "jwks_invalid",
+    "jwks_no_keys",
+    "out_of_memory",
+    "internal_error"
+};
+
+
+const char *
+cognito_code_name(cognito_code_e code)
+{
+    if ((unsigned) code >= COGNITO_ERR_LAST
+        || (unsigned) code >= sizeof(cognito_code_names)
+                              / sizeof(cognito_code_names[0]))
+    {
+        return "internal_error";
+    }
+
+    return cognito_code_names[code];
+}
+
+
+int
+cognito_set_error(cognito_err_t *err, cognito_code_e code, const char *msg,
+    const char *file, int line)
+{
+    if (err != NULL) {
+        err->code = code;
+        err->msg = msg;
+        err->file = file;
+        err->line = line;
+    }
+
+    return (int) code;
+}
+
+
+int
+cognito_b64url_valid(const char *p, size_t len)
+{
+    unsigned char  c;
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) p[i];
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+            || (c >= '0' && c <= '9') || c == '-' || c == '_')
+        {
+            continue;
+        }
+
+        return 0;
+    }
+
+    /* one character left over never encodes a byte */
+
+    return len % 4 != 1;
+}
+
+
+unsigned
+cognito_alg_bit(const char *alg, size_t len)
+{
+    if (len != 5 || memcmp(alg, "RS", 2) != 0) {
+        return 0;
+    }
+
+    if (memcmp(alg + 2, "256", 3) == 0) {
+        return COGNITO_ALG_RS256;
+    }
+
+    if (memcmp(alg + 2, "384", 3) == 0) {
+        return COGNITO_ALG_RS384;
+    }
+
+    if (memcmp(alg + 2, "512", 3) == 0) {
+        return COGNITO_ALG_RS512;
+    }
+
+    return 0;
+}
+
+
+int
+cognito_token_parse(const char *jwt, size_t len, unsigned algs,
+    cognito_token_t **out, cognito_err_t *err)
+{
+    int               rc;
+    size_t            i, ndots, dot[2];
+    cjose_err         cerr;
+    cognito_token_t  *tok;
+
+    if (out == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "no output");
+    }
+
+    *out = NULL;
+
+    if (jwt == NULL || len == 0) {
+        return cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
+                             "token is empty");
+    }
+
+    if (len > COGNITO_TOKEN_MAX_LEN) {
+        return cognito_error(err, COGNITO_ERR_TOKEN_TOO_LONG,
+                             "token too long");
+    }
+
+    ndots = 0;
+    dot[0] = 0;
+    dot[1] = 0;
+
+    for (i = 0; i < len; i++) {
+        if (jwt[i] == '.') {
+            if (ndots < 2) {
+                dot[ndots] = i;
+            }
+
+            ndots++;
+        }
+    }
+
+    if (ndots == 4) {
+        return cognito_error(err, COGNITO_ERR_TOKEN_JWE,
+                             "encrypted tokens are not supported");
+    }
+
+    if (ndots != 2
+        || dot[0] == 0
+        || dot[1] == dot[0] + 1
+        || dot[1] == len - 1)
+    {
+        return cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
+                             "token is not three non-empty segments");
+    }
+
+    if (!cognito_b64url_valid(jwt, dot[0])
+        || !cognito_b64url_valid(jwt + dot[0] + 1, dot[1] - dot[0] - 1)
+        || !cognito_b64url_valid(jwt + dot[1] + 1, len - dot[1] - 1))
+    {
+        return cognito_error(err, COGNITO_ERR_BASE64,
+                             "bad base64url in token");
+    }
+
+    tok = calloc(1, sizeof(cognito_token_t));
+    if (tok == NULL) {
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    tok->input = jwt;
+    tok->input_len = dot[1];
+
+    /* the header is checked before the payload or any key is touched */
+
+    rc = cognito_token_header(tok, jwt, dot[0], algs, err);
+    if (rc != COGNITO_OK) {
+        goto failed;
+    }
+
+    rc = cognito_token_payload(tok, jwt + dot[0] + 1, dot[1] - dot[0] - 1,
+                               err);
+    if (rc != COGNITO_OK) {
+        goto failed;
+    }
+
+    if (!cjose_base64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
+                                &tok->sig, &tok->sig_len, &cerr))
+    {
+        tok->sig = NULL;
+
+        if (cerr.code == CJOSE_ERR_NO_MEMORY) {
+            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+
+        } else {
+            rc = cognito_error(err, COGNITO_ERR_BASE64,
+                               "bad base64url in signature");
+        }
+
+        goto failed;
+    }
+
+    *out = tok;
+
+    return cognito_error(err, COGNITO_OK, "ok");
+
+failed:
+
+    cognito_token_free(tok);
+
+    return rc;
+}
+
+
+void
+cognito_token_free(cognito_token_t *tok)
+{
+    if (tok == NULL) {
+        return;
+    }
+
+    if (tok->header != NULL) {
+        json_decref(tok->header);
+    }
+
+    if (tok->payload != NULL) {
+        json_decref(tok->payload);
+    }
+
+    if (tok->sig != NULL) {
+        cjose_get_dealloc()(tok->sig);
+    }
+
+    free(tok);
+}
+
+
+const char *
+cognito_token_kid(const cognito_token_t *tok)
+{
+    return tok != NULL ? tok->kid : NULL;
+}
+
+
+const char *
+cognito_token_iss(const cognito_token_t *tok)
+{
+    json_t  *v;
+
+    if (tok == NULL || tok->payload == NULL) {
+        return NULL;
+    }
+
+    v = json_object_get(tok->payload, "iss");
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+
+int
+cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
+    cognito_err_t *err)
+{
+    int                   rc;
+    EVP_MD_CTX           *mctx;
+    EVP_PKEY_CTX         *pctx;
+    const EVP_MD         *md;
+    const cognito_key_t  *key;
+
+    if (tok == NULL || tok->sig == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
+    }
+
+    key = cognito_keyset_find(ks, tok->kid, tok->kid_len);
+    if (key == NULL) {
+        return cognito_error(err, COGNITO_ERR_KID_UNKNOWN,
+                             "no key for the token's kid");
+    }
+
+    if (key->alg != 0 && key->alg != tok->alg) {
+        return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
+                             "key algorithm differs from the token's");
+    }
+
+    switch (tok->alg) {
+
+    case COGNITO_ALG_RS256:
+        md = EVP_sha256();
+        break;
+
+    case COGNITO_ALG_RS384:
+        md = EVP_sha384();
+        break;
+
+    case COGNITO_ALG_RS512:
+        md = EVP_sha512();
+        break;
+
+    default:
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
+    }
+
+    mctx = EVP_MD_CTX_new();
+    if (mctx == NULL) {
+        ERR_clear_error();
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    pctx = NULL;
+
+    if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey) != 1
+        || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0)
+    {
+        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
+                           "signature verification setup failed");
+        goto done;
+    }
+
+    if (EVP_DigestVerify(mctx, tok->sig, tok->sig_len,
+                         (const unsigned char *) tok->input, tok->input_len)
+        != 1)
+    {
+        rc = cognito_error(err, COGNITO_ERR_SIGNATURE,
+                           "signature verification failed");
+        goto done;
+    }
+
+    rc = cognito_error(err, COGNITO_OK, "ok");
+
+done:
+
+    EVP_MD_CTX_free(mctx);
+    ERR_clear_error();
+
+    return rc;
+}
+
+
+int
+cognito_token_check_claims(const cognito_token_t *tok,
+    const cognito_rules_t *rules, time_t now, cognito_err_t *err)
+{
+    int          rc;
+    size_t       i;
+    json_t      *payload, *v;
+    unsigned     use;
+    json_int_t   t, leeway, exp;
+
+    if (tok == NULL || tok->payload == NULL || rules == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "no token or rules");
+    }
+
+    payload = tok->payload;
+
+    /* no issuers configured accepts none: the core fails closed */
+
+    v = json_object_get(payload, "iss");
+
+    for (i = 0; i < rules->nissuers; i++) {
+        if (rules->issuers[i] != NULL && cognito_str_eq(v, rules->issuers[i]))
+        {
+            break;
+        }
+    }
+
+    if (i == rules->nissuers) {
+        return cognito_error(err, COGNITO_ERR_ISSUER, "wrong issuer");
+    }
+
+    v = json_object_get(payload, "token_use");
+
+    if (cognito_str_eq(v, "id")) {
+        use = COGNITO_USE_ID;
+
+    } else if (cognito_str_eq(v, "access")) {
+        use = COGNITO_USE_ACCESS;
+
+    } else {
+        use = 0;
+    }
+
+    if ((use & rules->token_use) == 0) {
+        return cognito_error(err, COGNITO_ERR_TOKEN_USE, "wrong token_use");
+    }
+
+    /* times: non-negative integers; a negative now or leeway counts as 0 */
+
+    if (now < 0) {
+        now = 0;
+    }
+
+    leeway = rules->leeway > 0 ? (json_int_t) rules->leeway : 0;
+
+    rc = cognito_time_claim(payload, "exp", &exp);
+
+    if (rc == 0) {
+        return cognito_error(err, COGNITO_ERR_EXP_MISSING, "exp missing");
+    }
+
+    if (rc < 0) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "exp is not a non-negative integer");
+    }
+
+    /* expired once now >= exp + leeway, written without overflow */
+
+    if ((json_int_t) now >= exp && (json_int_t) now - exp >= leeway) {
+        return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
+    }
+
+    rc = cognito_time_claim(payload, "nbf", &t);
+
+    if (rc < 0) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "nbf is not a non-negative integer");
+    }
+
+    /* not yet valid while now + leeway < nbf */
+
+    if (rc > 0 && t > (json_int_t) now && t - (json_int_t) now > leeway) {
+        return cognito_error(err, COGNITO_ERR_NOT_YET_VALID,
+                             "token not yet valid");
+    }
+
+    rc = cognito_time_claim(payload, "iat", &t);
+
+    if (rc < 0) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "iat is not a non-negative integer");
+    }
+
+    /* issued in the future when iat > now + leeway */
+
+    if (rc > 0 && t > (json_int_t) now && t - (json_int_t) now > leeway) {
+        return cognito_error(err, COGNITO_ERR_IAT_FUTURE,
+                             "token issued in the future");
+    }
+
+    rc = cognito_check_client(payload, use, rules, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    return cognito_error(err, COGNITO_OK, "ok");
+}
+
+
+time_t
+cognito_token_exp(const cognito_token_t *tok)
+{
+    json_int_t  exp;
+
+    if (tok == NULL || tok->payload == NULL) {
+        return 0;
+    }
+
+    if (cognito_time_claim(tok->payload, "exp", &exp) != 1) {
+        return 0;
+    }
+
+    if (sizeof(time_t) < sizeof(json_int_t) && exp != (time_t) exp) {
+        return 0;
+    }
+
+    return (time_t) exp;
+}
+
+
+long
+cognito_token_claim(const cognito_token_t *tok, const char **path,
+    size_t npath, const char *sep, char *buf, size_t size)
+{
+    size_t          i;
+    json_t         *v;
+    cognito_out_t   out;
+
+    if (tok == NULL || tok->payload == NULL || (npath && path == NULL)) {
+        return -1;
+    }
+
+    v = tok->payload;
+
+    for (i = 0; i < npath; i++) {
+        if (!json_is_object(v) || path[i] == NULL) {
+            return -1;
+        }
+
+        v = json_object_get(v, path[i]);
+    }
+
+    if (v == NULL || json_is_null(v)) {
+        return -1;
+    }
+
+    out.buf = buf;
+    out.size = buf != NULL ? size : 0;
+    out.len = 0;
+
+    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
+        return -1;
+    }
+
+    return (long) out.len;
+}
+
+
+int
+cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
+    const char *name, size_t len)
+{
+    size_t       i, n, slen;
+    json_t      *v, *e;
+    const char  *s, *end, *w;
+
+    if (tok == NULL || tok->payload == NULL || claim == NULL
+        || name == NULL || len == 0)
+    {
+        return 0;
+    }
+
+    v = json_object_get(tok->payload, claim);
+
+    if (json_is_array(v)) {
+        n = json_array_size(v);
+
+        for (i = 0; i < n; i++) {
+            e = json_array_get(v, i);
+
+            if (json_is_string(e)
+                && json_string_length(e) == len
+                && memcmp(json_string_value(e), name, len) == 0)
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        return 0;
+    }
+
+    s = json_string_value(v);
+    slen = json_string_length(v);
+    end = s + slen;
+
+    while (s < end) {
+        while (s < end && *s == ' ') {
+            s++;
+        }
+
+        w = s;
+
+        while (s < end && *s != ' ') {
+            s++;
+        }
+
+        if ((size_t) (s - w) == len && memcmp(w, name, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
+    unsigned algs, cognito_err_t *err)
+{
+    int          rc;
+    json_t      *v;
+    size_t       alen;
+    const char  *alg;
+
+    tok->header = cognito_json_decode(p, len, &rc);
+
+    if (tok->header == NULL) {
+        switch (rc) {
+
+        case COGNITO_ERR_NOMEM:
+            return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+
+        case COGNITO_ERR_BASE64:
+            return cognito_error(err, COGNITO_ERR_BASE64,
+                                 "bad base64url in header");
+
+        default:
+            return cognito_error(err, COGNITO_ERR_HEADER_JSON,
+                                 "header is not a JSON object");
+        }
+    }
+
+    v = json_object_get(tok->header, "alg");
+
+    if (!json_is_string(v)) {
+        return cognito_error(err, COGNITO_ERR_ALG_MISSING, "alg missing");
+    }
+
+    alg = json_string_value(v);
+    alen = json_string_length(v);
+
+    if (cognito_str_ieq(alg, alen, "none")) {
+        return cognito_error(err, COGNITO_ERR_ALG_NONE,
+                             "unsigned tokens are not accepted");
+    }
+
+    if (alen >= 2 && (alg[0] == 'H' || alg[0] == 'h')
+        && (alg[1] == 'S' || alg[1] == 's'))
+    {
+        return cognito_error(err, COGNITO_ERR_ALG_HMAC,
+                             "HMAC tokens are not accepted");
+    }
+
+    tok->alg = cognito_alg_bit(alg, alen);
+
+    if (tok->alg == 0 || (tok->alg & algs) == 0) {
+        return cognito_error(err, COGNITO_ERR_ALG_NOT_ALLOWED,
+                             "alg not allowed");
+    }
+
+    if (json_object_get(tok->header, "crit") != NULL) {
+        return cognito_error(err, COGNITO_ERR_CRIT,
+                             "crit header not supported");
+    }
+
+    v = json_object_get(tok->header, "kid");
+
+    if (!json_is_string(v)
+        || json_string_length(v) == 0
+        || json_string_length(v) > COGNITO_KID_MAX_LEN
+        || memchr(json_string_value(v), '\0', json_string_length(v)) != NULL)
+    {
+        return cognito_error(err, COGNITO_ERR_KID_MISSING,
+                             "kid missing or invalid");
+    }
+
+    tok->kid = json_string_value(v);
+    tok->kid_len = json_string_length(v);
+
+    return COGNITO_OK;
+}
+
+
+static int
+cognito_token_payload(cognito_token_t *tok, const char *p, size_t len,
+    cognito_err_t *err)
+{
+    int  rc;
+
+    tok->payload = cognito_json_decode(p, len, &rc);
+
+    if (tok->payload != NULL) {
+        return COGNITO_OK;
+    }
+
+    switch (rc) {
+
+    case COGNITO_ERR_NOMEM:
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+
+    case COGNITO_ERR_BASE64:
+        return cognito_error(err, COGNITO_ERR_BASE64,
+                             "bad base64url in payload");
+
+    default:
+        return cognito_error(err, COGNITO_ERR_PAYLOAD_JSON,
+                             "payload is not a JSON object");
+    }
+}
+
+
+/*
+ * base64url-decodes a segment into a JSON object no deeper than the limit;
+ * on failure returns NULL with *rc one of NOMEM, BASE64 or INTERNAL (the
+ * latter standing for "not a usable JSON object")
+ */
+
+static json_t *
+cognito_json_decode(const char *p, size_t len, int *rc)
+{
+    size_t        n;
+    json_t       *json;
+    uint8_t      *bin;
+    cjose_err     cerr;
+    json_error_t  jerr;
+
+    bin = NULL;
+
+    if (!cjose_base64url_decode(p, len, &bin, &n, &cerr)) {
+        *rc = (cerr.code == CJOSE_ERR_NO_MEMORY) ? COGNITO_ERR_NOMEM
+                                                 : COGNITO_ERR_BASE64;
+        return NULL;
+    }
+
+    json = json_loadb((const char *) bin, n, JSON_REJECT_DUPLICATES, &jerr);
+
+    cjose_get_dealloc()(bin);
+
+    if (json == NULL) {
+        *rc = (json_error_code(&jerr) == json_error_out_of_memory)
+              ? COGNITO_ERR_NOMEM : COGNITO_ERR_INTERNAL;
+        return NULL;
+    }
+
+    if (!json_is_object(json) || !cognito_json_depth_ok(json, 1)) {
+        json_decref(json);
+        *rc = COGNITO_ERR_INTERNAL;
+        return NULL;
+    }
+
+    *rc = COGNITO_OK;
+
+    return json;
+}
+
+
+static int
+cognito_json_depth_ok(json_t *json, int depth)
+{
+    size_t       i, n;
+    json_t      *v;
+    const char  *key;
+
+    if (!json_is_object(json) && !json_is_array(json)) {
+        return 1;
+    }
+
+    if (depth > COGNITO_JSON_MAX_DEPTH) {
+        return 0;
+    }
+
+    if (json_is_array(json)) {
+        n = json_array_size(json);
+
+        for (i = 0; i < n; i++) {
+            if (!cognito_json_depth_ok(json_array_get(json, i), depth + 1)) {
+                return 0;
+            }
+        }
+
+        return 1;
+    }
+
+    json_object_foreach(json, key, v) {
+        if (!cognito_json_depth_ok(v, depth + 1)) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* a JSON string exactly equal to the NUL-terminated s */
+
+static int
+cognito_str_eq(json_t *v, const char *s)
+{
+    size_t  len;
+
+    if (!json_is_string(v)) {
+        return 0;
+    }
+
+    len = strlen(s);
+
+    return json_string_length(v) == len
+           && memcmp(json_string_value(v), s, len) == 0;
+}
+
+
+/* ASCII case-insensitive comparison with a lowercase NUL-terminated b */
+
+static int
+cognito_str_ieq(const char *a, size_t alen, const char *b)
+{
+    unsigned char  c;
+    size_t  i;
+
+    if (alen != strlen(b)) {
+        return 0;
+    }
+
+    for (i = 0; i < alen; i++) {
+        c = (unsigned char) a[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char) (c - 'A' + 'a');
+        }
+
+        if (c != (unsigned char) b[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* 1: a non-negative integer, 0: absent, -1: anything else */
+
+static int
+cognito_time_claim(json_t *payload, const char *name, json_int_t *value)
+{
+    json_t  *v;
+
+    v = json_object_get(payload, name);
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        return -1;
+    }
+
+    *value = json_integer_value(v);
+
+    return 1;
+}
+
+
+static int
+cognito_check_client(json_t *payload, unsigned use,
+    const cognito_rules_t *rules, cognito_err_t *err)
+{
+    size_t   i, n;
+    json_t  *v, *e;
+
+    if (rules->nclients == 0) {
+        return COGNITO_OK;
+    }
+
+    if (use == COGNITO_USE_ID) {
+        v = json_object_get(payload, "aud");
+
+        if (json_is_string(v)) {
+            if (cognito_client_allowed(v, rules)) {
+                return COGNITO_OK;
+            }
+
+        } else if (json_is_array(v)) {
+            n = json_array_size(v);
+
+            for (i = 0; i < n; i++) {
+                e = json_array_get(v, i);
+
+                if (!json_is_string(e)) {
+                    return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                                         "aud is not a string array");
+                }
+
+                if (cognito_client_allowed(e, rules)) {
+                    return COGNITO_OK;
+                }
+            }
+
+        } else if (v != NULL) {
+            return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                                 "aud is not a string");
+        }
+
+        return cognito_error(err, COGNITO_ERR_CLIENT, "wrong audience");
+    }
+
+    v = json_object_get(payload, "client_id");
+
+    if (v != NULL && !json_is_string(v)) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "client_id is not a string");
+    }
+
+    if (v != NULL && cognito_client_allowed(v, rules)) {
+        return COGNITO_OK;
+    }
+
+    return cognito_error(err, COGNITO_ERR_CLIENT, "wrong client_id");
+}
+
+
+static int
+cognito_client_allowed(json_t *v, const cognito_rules_t *rules)
+{
+    size_t  i;
+
+    for (i = 0; i < rules->nclients; i++) {
+        if (rules->clients[i] != NULL && cognito_str_eq(v, rules->clients[i]))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+cognito_render(json_t *v, const char *sep, cognito_out_t *out)
+{
+    size_t   i, n, slen;
+    json_t  *e;
+
+    if (!json_is_array(v)) {
+        if (json_is_object(v)) {
+            return cognito_render_json(v, out);
+        }
+
+        return cognito_render_scalar(v, out);
+    }
+
+    n = json_array_size(v);
+
+    for (i = 0; i < n; i++) {
+        e = json_array_get(v, i);
+
+        if (json_is_object(e) || json_is_array(e) || json_is_null(e)) {
+            return cognito_render_json(v, out);
+        }
+    }
+
+    slen = strlen(sep);
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            cognito_out_write(out, sep, slen);
+        }
+
+        if (cognito_render_scalar(json_array_get(v, i), out) != COGNITO_OK) {
+            return COGNITO_ERR_INTERNAL;
+        }
+    }
+
+    return COGNITO_OK;
+}
+
+
+static int
+cognito_render_scalar(json_t *v, cognito_out_t *out)
+{
+    int   n;
+    char  num[32];
+
+    switch (json_typeof(v)) {
+
+    case JSON_STRING:
+        cognito_out_write(out, json_string_value(v), json_string_length(v));
+        return COGNITO_OK;
+
+    case JSON_INTEGER:
+        n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                     json_integer_value(v));
+        if (n <= 0 || (size_t) n >= sizeof(num)) {
+            return COGNITO_ERR_INTERNAL;
+        }
+
+        cognito_out_write(out, num, (size_t) n);
+        return COGNITO_OK;
+
+    case JSON_TRUE:
+        cognito_out_write(out, "true", 4);
+        return COGNITO_OK;
+
+    case JSON_FALSE:
+        cognito_out_write(out, "false", 5);
+        return COGNITO_OK;
+
+    default:
+        return cognito_render_json(v, out);
+    }
+}
+
+
+static int
+cognito_render_json(json_t *v, cognito_out_t *out)
+{
+    char    *p;
+    size_t   n, room;
+
+    n = json_dumpb(v, NULL, 0, JSON_COMPACT|JSON_ENCODE_ANY);
+    if (n == 0) {
+        return COGNITO_ERR_INTERNAL;
+    }
+
+    room = out->len < out->size ? out->size - out->len : 0;
+
+    if (n <= room) {
+        p = out->buf + out->len;
+
+        if (json_dumpb(v, p, n, JSON_COMPACT|JSON_ENCODE_ANY) != n) {
+            return COGNITO_ERR_INTERNAL;
+        }
+    }
+
+    out->len += n;
+
+    return COGNITO_OK;
+}
+
+
+static void
+cognito_out_write(cognito_out_t *out, const char *p, size_t n)
+{
+    size_t  room;
+
+    if (out->len < out->size) {
+        room = out->size - out->len;
+        memcpy(out->buf + out->len, p, n < room ? n : room);
+    }
+
+    out->len += n;
+}
