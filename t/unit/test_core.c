@@ -1,0 +1,1178 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * Unit tests of the pure-C core, TAP output.  Keys are generated at start,
+ * the JWKS is built from their n/e and tokens are minted and signed here.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <cjose/base64.h>
+#include <cjose/util.h>
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "cognito_jwt.h"
+#include "cognito_jwks.h"
+
+
+#define T_NOW       1700000000
+#define T_EXP       "1700003600"
+#define T_IAT       "1699999990"
+#define T_ISS       "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test"
+#define T_CLIENT    "client1"
+#define T_LEEWAY    60
+#define T_ALL_ALGS  (COGNITO_ALG_RS256|COGNITO_ALG_RS384|COGNITO_ALG_RS512)
+
+#define T_HDR       "{\"alg\":\"RS256\",\"kid\":\"k1\"}"
+#define T_ID        "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\"," \
+                    "\"aud\":\"" T_CLIENT "\",\"exp\":" T_EXP ","   \
+                    "\"iat\":" T_IAT ",\"sub\":\"u-1\"}"
+#define T_ACCESS    "{\"iss\":\"" T_ISS "\",\"token_use\":\"access\"," \
+                    "\"client_id\":\"" T_CLIENT "\",\"exp\":" T_EXP "," \
+                    "\"scope\":\"openid  profile aws.cognito.signin\"}"
+
+
+static int          t_count;
+static int          t_failed;
+
+static EVP_PKEY    *t_key1;          /* kid k1 (and k512 with alg RS512) */
+static EVP_PKEY    *t_key2;          /* the "wrong" key */
+static EVP_PKEY    *t_key_small;     /* 1024 bits */
+
+static const char  *t_issuers[] = { T_ISS };
+static const char  *t_clients[] = { T_CLIENT, "client2" };
+
+
+static void
+t_ok(int cond, const char *fmt, ...)
+{
+    va_list  args;
+
+    t_count++;
+
+    if (!cond) {
+        t_failed++;
+    }
+
+    printf("%sok %d - ", cond ? "" : "not ", t_count);
+
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+
+    printf("\n");
+}
+
+
+static void
+t_code(int got, int want, const char *desc)
+{
+    t_ok(got == want, "%s (%s)", desc, cognito_code_name(want));
+
+    if (got != want) {
+        printf("#   got %d %s, want %d %s\n", got,
+               got < 0 ? "(inconsistent err)" : cognito_code_name(got),
+               want, cognito_code_name(want));
+    }
+}
+
+
+static void
+t_fatal(const char *what)
+{
+    printf("Bail out! %s\n", what);
+    exit(2);
+}
+
+
+static char *
+t_b64(const void *p, size_t len)
+{
+    char       *out, *copy;
+    size_t      n;
+    cjose_err   cerr;
+
+    if (!cjose_base64url_encode(p, len, &out, &n, &cerr)) {
+        t_fatal("base64url encode");
+    }
+
+    copy = malloc(n + 1);
+    if (copy == NULL) {
+        t_fatal("malloc");
+    }
+
+    memcpy(copy, out, n);
+    copy[n] = '\0';
+
+    cjose_get_dealloc()(out);
+
+    return copy;
+}
+
+
+static char *
+t_bn_b64(EVP_PKEY *pkey, const char *name)
+{
+    int             n;
+    char           *s;
+    BIGNUM         *bn;
+    unsigned char   bin[1100];
+
+    bn = NULL;
+
+    if (EVP_PKEY_get_bn_param(pkey, name, &bn) != 1) {
+        t_fatal("get bn param");
+    }
+
+    n = BN_bn2bin(bn, bin);
+    BN_free(bn);
+
+    s = t_b64(bin, (size_t) n);
+
+    return s;
+}
+
+
+/* a JWK object text for pkey; extra is appended inside the braces */
+
+static char *
+t_jwk(EVP_PKEY *pkey, const char *kid, const char *extra)
+{
+    char    *n, *e, *s;
+    size_t   size;
+
+    n = t_bn_b64(pkey, OSSL_PKEY_PARAM_RSA_N);
+    e = t_bn_b64(pkey, OSSL_PKEY_PARAM_RSA_E);
+
+    size = strlen(n) + strlen(e) + strlen(kid) + strlen(extra) + 128;
+
+    s = malloc(size);
+    if (s == NULL) {
+        t_fatal("malloc");
+    }
+
+    snprintf(s, size, "{\"kty\":\"RSA\",\"kid\":\"%s\",\"n\":\"%s\","
+             "\"e\":\"%s\"%s}", kid, n, e, extra);
+
+    free(n);
+    free(e);
+
+    return s;
+}
+
+
+static char *
+t_strcat(const char *a, const char *b, const char *c)
+{
+    char    *s;
+    size_t   la, lb, lc;
+
+    la = strlen(a);
+    lb = strlen(b);
+    lc = strlen(c);
+
+    s = malloc(la + lb + lc + 1);
+    if (s == NULL) {
+        t_fatal("malloc");
+    }
+
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb);
+    memcpy(s + la + lb, c, lc + 1);
+
+    return s;
+}
+
+
+/* a JWKS of up to 3 JWKs, freeing them */
+
+static char *
+t_jwks(char *k1, char *k2, char *k3)
+{
+    char  *a, *b, *s;
+
+    a = t_strcat("{\"keys\":[", k1, k2 ? "," : "");
+    b = t_strcat(a, k2 ? k2 : "", k3 ? "," : "");
+    s = t_strcat(b, k3 ? k3 : "", "]}");
+
+    free(a);
+    free(b);
+    free(k1);
+    free(k2);
+    free(k3);
+
+    return s;
+}
+
+
+static cognito_keyset_t *
+t_load(const char *json, size_t *skipped, int *rc)
+{
+    cognito_err_t      err;
+    cognito_keyset_t  *ks;
+
+    ks = NULL;
+    *rc = cognito_keyset_load(json, strlen(json), &ks, skipped, &err);
+
+    if (*rc != (int) err.code || err.msg == NULL || err.file == NULL
+        || (*rc == COGNITO_OK) != (ks != NULL))
+    {
+        *rc = -1;
+    }
+
+    return ks;
+}
+
+
+/* header.payload.signature; md NULL: the signature is junk */
+
+static char *
+t_mint(const char *hdr, const char *payload, EVP_PKEY *pkey,
+    const EVP_MD *md)
+{
+    char           *h, *p, *in, *sig, *jwt;
+    size_t          siglen;
+    EVP_MD_CTX     *mctx;
+    unsigned char   buf[1024];
+
+    h = t_b64(hdr, strlen(hdr));
+    p = t_b64(payload, strlen(payload));
+    in = t_strcat(h, ".", p);
+
+    if (md == NULL) {
+        memset(buf, 'x', 256);
+        siglen = 256;
+
+    } else {
+        mctx = EVP_MD_CTX_new();
+        siglen = sizeof(buf);
+
+        if (mctx == NULL
+            || EVP_DigestSignInit(mctx, NULL, md, NULL, pkey) != 1
+            || EVP_DigestSign(mctx, buf, &siglen, (unsigned char *) in,
+                              strlen(in)) != 1)
+        {
+            t_fatal("sign");
+        }
+
+        EVP_MD_CTX_free(mctx);
+    }
+
+    sig = t_b64(buf, siglen);
+    jwt = t_strcat(in, ".", sig);
+
+    free(h);
+    free(p);
+    free(in);
+    free(sig);
+
+    return jwt;
+}
+
+
+/* HS256 keyed with the PEM of the public key: the classic confusion */
+
+static char *
+t_mint_hmac(const char *hdr, const char *payload, EVP_PKEY *pkey)
+{
+    BIO            *bio;
+    char           *h, *p, *in, *sig, *jwt, *pem;
+    long            pemlen;
+    size_t          maclen;
+    unsigned char   mac[64];
+
+    bio = BIO_new(BIO_s_mem());
+    if (bio == NULL || PEM_write_bio_PUBKEY(bio, pkey) != 1) {
+        t_fatal("PEM");
+    }
+
+    pemlen = BIO_get_mem_data(bio, &pem);
+
+    h = t_b64(hdr, strlen(hdr));
+    p = t_b64(payload, strlen(payload));
+    in = t_strcat(h, ".", p);
+
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, pem, (size_t) pemlen,
+                  (unsigned char *) in, strlen(in), mac, sizeof(mac),
+                  &maclen) == NULL)
+    {
+        t_fatal("HMAC");
+    }
+
+    BIO_free(bio);
+
+    sig = t_b64(mac, maclen);
+    jwt = t_strcat(in, ".", sig);
+
+    free(h);
+    free(p);
+    free(in);
+    free(sig);
+
+    return jwt;
+}
+
+
+/* parse, verify, check claims: the first failure, or -1 on a bad err */
+
+static int
+t_run_len(const char *jwt, size_t len, unsigned algs,
+    const cognito_keyset_t *ks, const cognito_rules_t *rules, time_t now)
+{
+    int               rc;
+    cognito_err_t     err;
+    cognito_token_t  *tok;
+
+    tok = (cognito_token_t *) 1;
+    memset(&err, 0, sizeof(err));
+
+    rc = cognito_token_parse(jwt, len, algs, &tok, &err);
+
+    if (rc != (int) err.code || err.msg == NULL || err.file == NULL
+        || err.line <= 0 || (rc == COGNITO_OK) != (tok != NULL))
+    {
+        cognito_token_free(rc == COGNITO_OK ? tok : NULL);
+        return -1;
+    }
+
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    if (cognito_token_kid(tok) == NULL) {
+        cognito_token_free(tok);
+        return -1;
+    }
+
+    rc = cognito_token_verify(tok, ks, &err);
+
+    if (rc == COGNITO_OK) {
+        rc = cognito_token_check_claims(tok, rules, now, &err);
+    }
+
+    if (rc != (int) err.code || err.msg == NULL) {
+        rc = -1;
+    }
+
+    cognito_token_free(tok);
+
+    return rc;
+}
+
+
+static int
+t_run(const char *jwt, unsigned algs, const cognito_keyset_t *ks,
+    const cognito_rules_t *rules, time_t now)
+{
+    return t_run_len(jwt, strlen(jwt), algs, ks, rules, now);
+}
+
+
+static void
+t_rules(cognito_rules_t *rules)
+{
+    rules->issuers = t_issuers;
+    rules->nissuers = 1;
+    rules->clients = t_clients;
+    rules->nclients = 2;
+    rules->token_use = COGNITO_USE_ANY;
+    rules->leeway = T_LEEWAY;
+}
+
+
+/* a signed token with k1 for the payload, run with the default rules */
+
+static int
+t_claims(const char *payload, const cognito_keyset_t *ks, time_t now)
+{
+    int               rc;
+    char             *jwt;
+    cognito_rules_t   rules;
+
+    t_rules(&rules);
+
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    rc = t_run(jwt, T_ALL_ALGS, ks, &rules, now);
+    free(jwt);
+
+    return rc;
+}
+
+
+/* a token whose header is hdr, signed with k1, parse result only */
+
+static int
+t_header(const char *hdr, unsigned algs)
+{
+    int               rc;
+    char             *jwt;
+    cognito_rules_t   rules;
+
+    t_rules(&rules);
+
+    jwt = t_mint(hdr, T_ID, t_key1, EVP_sha256());
+    rc = t_run(jwt, algs, NULL, &rules, T_NOW);
+    free(jwt);
+
+    /* a good header reaches verify, which fails with no keyset */
+
+    return rc == COGNITO_ERR_KID_UNKNOWN ? COGNITO_OK : rc;
+}
+
+
+static int
+t_time_payload(char *buf, size_t size, const char *extra)
+{
+    return snprintf(buf, size,
+                    "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":\"" T_CLIENT "\"%s}", extra);
+}
+
+
+static void
+t_tokens(const cognito_keyset_t *ks)
+{
+    int               i;
+    char             *jwt, *p, *q, big[COGNITO_TOKEN_MAX_LEN + 2];
+    char              payload[512], extra[300];
+    size_t            len;
+    cognito_err_t     err;
+    cognito_rules_t   rules;
+    cognito_token_t  *tok;
+
+    t_rules(&rules);
+
+    /* accepted */
+
+    t_code(t_claims(T_ID, ks, T_NOW), COGNITO_OK, "valid id token");
+    t_code(t_claims(T_ACCESS, ks, T_NOW), COGNITO_OK, "valid access token");
+
+    jwt = t_mint("{\"alg\":\"RS384\",\"kid\":\"k1\",\"typ\":\"JWT\"}", T_ID,
+                 t_key1, EVP_sha384());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "RS384 token, key without alg");
+    free(jwt);
+
+    jwt = t_mint("{\"alg\":\"RS512\",\"kid\":\"k512\"}", T_ID, t_key1,
+                 EVP_sha512());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "RS512 token, key with alg RS512");
+    free(jwt);
+
+    /* accessors */
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    tok = NULL;
+    t_code(cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err),
+           COGNITO_OK, "parse for accessors");
+
+    if (tok != NULL) {
+        t_ok(strcmp(cognito_token_kid(tok), "k1") == 0, "kid accessor");
+        t_ok(strcmp(cognito_token_iss(tok), T_ISS) == 0, "iss accessor");
+        t_ok(cognito_token_exp(tok) == 1700003600, "exp accessor");
+        cognito_token_free(tok);
+    }
+
+    /* the token is not NUL-terminated: the parser keeps within len */
+
+    len = strlen(jwt);
+    p = malloc(len);
+    if (p == NULL) {
+        t_fatal("malloc");
+    }
+
+    memcpy(p, jwt, len);
+    t_code(t_run_len(p, len, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "token without a terminating NUL");
+    free(p);
+
+    /* signatures */
+
+    t_code(t_claims("{\"iss\":\"x\"}", ks, T_NOW), COGNITO_ERR_ISSUER,
+           "wrong iss (signature fine)");
+
+    q = t_mint(T_HDR, T_ACCESS, t_key1, EVP_sha256());
+    p = strchr(jwt, '.');
+    len = (size_t) (p - jwt);
+    p = malloc(strlen(q) + len + 1);
+    if (p == NULL) {
+        t_fatal("malloc");
+    }
+
+    /* header and signature of the id token, payload of the access token */
+
+    memcpy(p, jwt, len);
+    strcpy(p + len, strchr(q, '.'));
+    *strrchr(p, '.') = '\0';
+    strcat(p, strrchr(jwt, '.'));
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_SIGNATURE,
+           "tampered payload");
+    free(p);
+    free(q);
+
+    p = strdup(jwt);
+    q = strrchr(p, '.') + 5;
+    *q = (*q == 'A') ? 'B' : 'A';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_SIGNATURE,
+           "tampered signature");
+    free(p);
+
+    p = strdup(jwt);
+    len = strlen(p) - 8;
+    t_code(t_run_len(p, len, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_SIGNATURE, "truncated signature");
+    p[strrchr(p, '.') - p] = '\0';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "truncated token (no signature)");
+    free(p);
+
+    free(jwt);
+
+    jwt = t_mint(T_HDR, T_ID, t_key2, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_SIGNATURE,
+           "signed by another key");
+    free(jwt);
+
+    jwt = t_mint("{\"alg\":\"RS256\",\"kid\":\"nope\"}", T_ID, t_key1,
+                 EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_KID_UNKNOWN,
+           "wrong kid");
+    free(jwt);
+
+    jwt = t_mint("{\"alg\":\"RS256\",\"kid\":\"k512\"}", T_ID, t_key1,
+                 EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_KEY_MISMATCH,
+           "RS256 token, key with alg RS512");
+    free(jwt);
+
+    jwt = t_mint_hmac("{\"alg\":\"HS256\",\"kid\":\"k1\"}", T_ID, t_key1);
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_ALG_HMAC,
+           "HS256 keyed with the public key PEM");
+    free(jwt);
+
+    jwt = t_mint("{\"alg\":\"none\",\"kid\":\"k1\"}", T_ID, NULL, NULL);
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_ALG_NONE,
+           "alg none");
+    free(jwt);
+
+    /* the header */
+
+    t_code(t_header("{\"alg\":\"nOnE\",\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_NONE, "alg nOnE");
+    t_code(t_header("{\"alg\":\"hs512\",\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_HMAC, "alg hs512");
+    t_code(t_header("{\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_MISSING, "alg missing");
+    t_code(t_header("{\"alg\":256,\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_MISSING, "alg not a string");
+    t_code(t_header("{\"alg\":\"RS384\",\"kid\":\"k1\"}", COGNITO_ALG_RS256),
+           COGNITO_ERR_ALG_NOT_ALLOWED, "RS384 when only RS256 allowed");
+    t_code(t_header("{\"alg\":\"ES256\",\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_NOT_ALLOWED, "alg ES256");
+    t_code(t_header("{\"alg\":\"rs256\",\"kid\":\"k1\"}", T_ALL_ALGS),
+           COGNITO_ERR_ALG_NOT_ALLOWED, "alg rs256 (case matters)");
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k1\",\"crit\":[\"exp\"]}",
+                    T_ALL_ALGS),
+           COGNITO_ERR_CRIT, "crit header");
+    t_code(t_header("{\"alg\":\"RS256\"}", T_ALL_ALGS),
+           COGNITO_ERR_KID_MISSING, "kid missing");
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"\"}", T_ALL_ALGS),
+           COGNITO_ERR_KID_MISSING, "kid empty");
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":7}", T_ALL_ALGS),
+           COGNITO_ERR_KID_MISSING, "kid not a string");
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k\\u00001\"}", T_ALL_ALGS),
+           COGNITO_ERR_HEADER_JSON, "kid with \\u0000 (JSON refused)");
+
+    memset(extra, 'k', 257);
+    extra[257] = '\0';
+    snprintf(payload, sizeof(payload), "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
+             extra);
+    t_code(t_header(payload, T_ALL_ALGS), COGNITO_ERR_KID_MISSING,
+           "kid too long");
+    extra[256] = '\0';
+    snprintf(payload, sizeof(payload), "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
+             extra);
+    t_code(t_header(payload, T_ALL_ALGS), COGNITO_OK, "kid of 256 bytes");
+
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k1\",\"kid\":\"k2\"}",
+                    T_ALL_ALGS),
+           COGNITO_ERR_HEADER_JSON, "duplicate key in header");
+    t_code(t_header("not json", T_ALL_ALGS), COGNITO_ERR_HEADER_JSON,
+           "non-JSON header");
+    t_code(t_header("[\"RS256\"]", T_ALL_ALGS), COGNITO_ERR_HEADER_JSON,
+           "header is an array");
+    t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k1\"} x", T_ALL_ALGS),
+           COGNITO_ERR_HEADER_JSON, "header with trailing garbage");
+
+    /* header checks come before the payload is decoded */
+
+    t_code(t_run("eyJhbGciOiJub25lIn0.!!!!.AAAA", T_ALL_ALGS, ks, &rules,
+                 T_NOW),
+           COGNITO_ERR_BASE64, "bad base64 in any segment, before the header");
+
+    /* the payload */
+
+    t_code(t_claims("{\"iss\":\"a\",\"iss\":\"b\"}", ks, T_NOW),
+           COGNITO_ERR_PAYLOAD_JSON, "duplicate key in payload");
+    t_code(t_claims("[1,2]", ks, T_NOW), COGNITO_ERR_PAYLOAD_JSON,
+           "payload is an array");
+    t_code(t_claims("{\"exp\":1e400}", ks, T_NOW), COGNITO_ERR_PAYLOAD_JSON,
+           "payload with 1e400");
+
+    /* 16 levels deep is fine, 17 is not */
+
+    strcpy(payload, "{\"iss\":\"x\",\"d\":");
+    for (i = 0; i < 14; i++) {
+        strcat(payload, "[");
+    }
+    strcat(payload, "{}");
+    for (i = 0; i < 14; i++) {
+        strcat(payload, "]");
+    }
+    strcat(payload, "}");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_ISSUER,
+           "payload 16 levels deep");
+
+    strcpy(payload, "{\"iss\":\"x\",\"d\":");
+    for (i = 0; i < 15; i++) {
+        strcat(payload, "[");
+    }
+    strcat(payload, "{}");
+    for (i = 0; i < 15; i++) {
+        strcat(payload, "]");
+    }
+    strcat(payload, "}");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_PAYLOAD_JSON,
+           "payload 17 levels deep");
+
+    /* segments */
+
+    t_code(t_run("", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "empty token");
+    t_code(t_run("abc", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "one segment");
+    t_code(t_run("abc.def", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "two segments");
+    t_code(t_run(".abc.def", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "empty header segment");
+    t_code(t_run("abc..def", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "empty payload segment");
+    t_code(t_run("a.b.c.d", T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "four segments");
+    t_code(t_run("eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d", T_ALL_ALGS, ks, &rules,
+                 T_NOW),
+           COGNITO_ERR_TOKEN_JWE, "JWE (five segments)");
+
+    memset(big, 'A', sizeof(big));
+    big[100] = '.';
+    big[200] = '.';
+    t_code(t_run_len(big, COGNITO_TOKEN_MAX_LEN + 1, T_ALL_ALGS, ks, &rules,
+                     T_NOW),
+           COGNITO_ERR_TOKEN_TOO_LONG, "oversized token");
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    len = strlen(jwt);
+
+    p = t_strcat(jwt, "=", "");
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_BASE64,
+           "padding '=' in the signature");
+    free(p);
+
+    p = strdup(jwt);
+    p[3] = '+';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_BASE64,
+           "'+' in the header");
+    p[3] = '/';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_BASE64,
+           "'/' in the header");
+    p[3] = ' ';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_BASE64,
+           "space in the header");
+    p[3] = '\0';
+    t_code(t_run_len(p, len, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_BASE64, "NUL in the header");
+    free(p);
+
+    p = t_strcat(jwt, "A", "");
+    *strrchr(p, '.') = '\0';
+    strcat(p, ".AAAAA");
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_BASE64,
+           "segment length 1 mod 4");
+    free(p);
+
+    free(jwt);
+
+    /* claims */
+
+    t_code(t_claims("{\"token_use\":\"id\",\"aud\":\"client1\","
+                    "\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_ISSUER, "iss missing");
+    t_code(t_claims("{\"iss\":\"" T_ISS "x\",\"token_use\":\"id\"}", ks,
+                    T_NOW),
+           COGNITO_ERR_ISSUER, "wrong iss");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"refresh\"}", ks,
+                    T_NOW),
+           COGNITO_ERR_TOKEN_USE, "wrong token_use");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\"}", ks, T_NOW),
+           COGNITO_ERR_TOKEN_USE, "token_use missing");
+
+    rules.token_use = COGNITO_USE_ACCESS;
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_TOKEN_USE,
+           "id token where only access tokens are allowed");
+    free(jwt);
+    rules.token_use = COGNITO_USE_ANY;
+
+    t_time_payload(payload, sizeof(payload), "");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXP_MISSING,
+           "exp missing");
+
+    t_time_payload(payload, sizeof(payload), ",\"exp\":\"1700003600\"");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp as a string");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1700003600.5");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp as a float");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1700003600.0");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp as an integral float");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":-5");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp negative");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":99999999999999999999");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_PAYLOAD_JSON,
+           "exp beyond 64 bits (JSON refused)");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1.7e10");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp in exponent notation");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":null");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp null");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":9223372036854775807");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK, "exp at INT64_MAX");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"nbf\":\"0\"");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "nbf as a string");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":1.5");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "iat as a float");
+
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1699990000");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED, "expired");
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d", T_NOW - T_LEEWAY);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED,
+           "expired at now == exp + leeway");
+    snprintf(extra, sizeof(extra), ",\"exp\":%d", T_NOW - T_LEEWAY + 1);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "valid at now == exp + leeway - 1");
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
+             T_NOW + 3600);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_NOT_YET_VALID,
+           "nbf in the future");
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
+             T_NOW + T_LEEWAY + 1);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_NOT_YET_VALID,
+           "nbf == now + leeway + 1");
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
+             T_NOW + T_LEEWAY);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "nbf == now + leeway accepted");
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"iat\":%d",
+             T_NOW + 3600);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_IAT_FUTURE,
+           "iat in the future");
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"iat\":%d",
+             T_NOW + T_LEEWAY);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "iat == now + leeway accepted");
+
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":\"other\",\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLIENT, "wrong aud on an id token");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLIENT, "aud missing on an id token");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP "}", ks,
+                    T_NOW),
+           COGNITO_ERR_CLIENT, "id token checks aud, not client_id");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"other\",\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLIENT, "wrong client_id on an access token");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"aud\":\"client1\",\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLIENT, "access token checks client_id, not aud");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":[\"x\",\"client2\"],\"exp\":" T_EXP "}", ks,
+                    T_NOW),
+           COGNITO_OK, "aud as an array");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":[\"x\",\"y\"],\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLIENT, "aud array without our client");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":{\"client1\":1},\"exp\":" T_EXP "}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "aud as an object");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":\"client1\\u0000x\",\"exp\":" T_EXP "}", ks,
+                    T_NOW),
+           COGNITO_ERR_PAYLOAD_JSON, "aud with \\u0000 (JSON refused)");
+
+    rules.nclients = 0;
+    jwt = t_mint(T_HDR, "{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                 "\"client_id\":\"other\",\"exp\":" T_EXP "}", t_key1,
+                 EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "no clients configured: any client");
+    free(jwt);
+    t_rules(&rules);
+}
+
+
+static void
+t_keysets(void)
+{
+    int                rc;
+    char              *json;
+    size_t             skipped;
+    cognito_keyset_t  *ks;
+    char               many[COGNITO_JWKS_MAX_KEYS * 4 + 32];
+
+    ks = t_load("{\"keys\":[", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: invalid JSON");
+
+    ks = t_load("[]", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: not an object");
+
+    ks = t_load("{\"keys\":{}}", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: keys not an array");
+
+    ks = t_load("{\"keys\":[],\"keys\":[]}", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: duplicate keys");
+
+    strcpy(many, "{\"keys\":[");
+    for (rc = 0; rc <= COGNITO_JWKS_MAX_KEYS; rc++) {
+        strcat(many, rc ? ",{}" : "{}");
+    }
+    strcat(many, "]}");
+    ks = t_load(many, &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: too many keys");
+
+    ks = t_load("{\"keys\":[]}", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_NO_KEYS, "JWKS: empty keys");
+    t_ok(ks == NULL, "JWKS: no keyset on failure");
+
+    json = t_jwks(t_jwk(t_key1, "", ""), NULL, NULL);
+    strstr(json, "\"kid\"")[3] = 'x';
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_NO_KEYS, "JWKS: key without kid");
+    t_ok(skipped == 1, "JWKS: the key without kid is skipped");
+    free(json);
+
+    json = t_jwks(t_jwk(t_key1, "k1", ",\"use\":\"enc\""),
+                  t_jwk(t_key1, "k2", ",\"kty\":\"EC\""),
+                  t_jwk(t_key1, "k3", ",\"alg\":\"HS256\""));
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: duplicate kty in a key");
+    free(json);
+
+    json = t_jwks(t_jwk(t_key1, "k1", ",\"use\":\"enc\""),
+                  strdup("{\"kty\":\"EC\",\"kid\":\"k2\",\"crv\":\"P-256\"}"),
+                  t_jwk(t_key1, "k3", ",\"alg\":\"HS256\""));
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_NO_KEYS, "JWKS: enc, EC and HS256 keys");
+    t_ok(skipped == 3, "JWKS: all three skipped");
+    free(json);
+
+    json = t_jwks(t_jwk(t_key_small, "small", ""),
+                  t_jwk(t_key1, "k1", ",\"use\":\"sig\",\"alg\":\"RS256\""),
+                  strdup("\"string\""));
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_OK, "JWKS: a 1024-bit key and a string skipped");
+    t_ok(skipped == 2 && cognito_keyset_count(ks) == 1,
+         "JWKS: one key kept, two skipped");
+    t_ok(!cognito_keyset_has_kid(ks, "small")
+         && cognito_keyset_has_kid(ks, "k1")
+         && !cognito_keyset_has_kid(ks, "k"),
+         "JWKS: has_kid");
+    cognito_keyset_free(ks);
+    free(json);
+
+    json = t_jwks(t_jwk(t_key2, "dup", ""), t_jwk(t_key1, "dup", ""),
+                  t_jwk(t_key1, "k1", ",\"e\":\"AQAB=\""));
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_JSON, "JWKS: duplicate e in a key");
+    free(json);
+
+    json = t_jwks(t_jwk(t_key2, "dup", ""), t_jwk(t_key1, "dup", ""), NULL);
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_OK, "JWKS: duplicate kid");
+    t_ok(skipped == 1 && cognito_keyset_count(ks) == 1,
+         "JWKS: duplicate kid, the first kept");
+
+    if (ks != NULL) {
+        cognito_rules_t   rules;
+        char             *jwt;
+
+        t_rules(&rules);
+
+        jwt = t_mint("{\"alg\":\"RS256\",\"kid\":\"dup\"}", T_ID, t_key2,
+                     EVP_sha256());
+        t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+               "JWKS: duplicate kid, first key verifies");
+        free(jwt);
+
+        jwt = t_mint("{\"alg\":\"RS256\",\"kid\":\"dup\"}", T_ID, t_key1,
+                     EVP_sha256());
+        t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW),
+               COGNITO_ERR_SIGNATURE,
+               "JWKS: duplicate kid, second key unused");
+        free(jwt);
+    }
+
+    cognito_keyset_free(ks);
+    free(json);
+
+    ks = t_load("{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"x\",\"n\":\"AQAB+\","
+                "\"e\":\"AQAB\"},{\"kty\":\"RSA\",\"kid\":\"y\",\"e\":\"AQAB\"}"
+                "]}", &skipped, &rc);
+    t_code(rc, COGNITO_ERR_JWKS_NO_KEYS, "JWKS: bad and missing n");
+    t_ok(skipped == 2, "JWKS: keys with bad n skipped");
+
+    ks = NULL;
+    rc = cognito_keyset_load("{}", 0, &ks, NULL, NULL);
+    t_ok(rc == COGNITO_ERR_JWKS_JSON && ks == NULL,
+         "JWKS: empty input, NULL err and skipped");
+}
+
+
+static void
+t_render(const cognito_keyset_t *ks)
+{
+    long              n;
+    char             *jwt, buf[256];
+    cognito_err_t     err;
+    cognito_token_t  *tok;
+    const char       *path[3];
+
+    jwt = t_mint(T_HDR,
+                 "{\"sub\":\"u-1\",\"n\":-42,\"t\":true,\"f\":false,"
+                 "\"z\":null,\"r\":1.5,"
+                 "\"cognito:groups\":[\"admin\",\"dev ops\",\"x\"],"
+                 "\"mixed\":[\"a\",1,true],\"nested\":[[1],{\"a\":1}],"
+                 "\"address\":{\"country\":\"FR\",\"geo\":{\"x\":1}},"
+                 "\"scope\":\"openid  email\",\"e\":\"\",\"ea\":[]}",
+                 t_key1, EVP_sha256());
+
+    tok = NULL;
+    (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+
+    if (tok == NULL) {
+        t_ok(0, "claims: parse");
+        free(jwt);
+        return;
+    }
+
+    t_code(cognito_token_verify(tok, ks, &err), COGNITO_OK,
+           "claims: signature");
+
+#define T_CLAIM(want, desc)                                                   \
+    n = cognito_token_claim(tok, path, 1, ",", buf, sizeof(buf));             \
+    t_ok(n == (long) strlen(want) && memcmp(buf, want, (size_t) n) == 0,      \
+         "claim: %s", desc)
+
+    path[0] = "sub";
+    T_CLAIM("u-1", "string");
+    path[0] = "n";
+    T_CLAIM("-42", "integer");
+    path[0] = "t";
+    T_CLAIM("true", "true");
+    path[0] = "f";
+    T_CLAIM("false", "false");
+    path[0] = "r";
+    T_CLAIM("1.5", "real");
+    path[0] = "cognito:groups";
+    T_CLAIM("admin,dev ops,x", "array joined");
+    path[0] = "mixed";
+    T_CLAIM("a,1,true", "mixed scalar array joined");
+    path[0] = "nested";
+    T_CLAIM("[[1],{\"a\":1}]", "nested array as JSON");
+    path[0] = "address";
+    T_CLAIM("{\"country\":\"FR\",\"geo\":{\"x\":1}}", "object as JSON");
+    path[0] = "e";
+    T_CLAIM("", "empty string");
+    path[0] = "ea";
+    T_CLAIM("", "empty array");
+
+    path[0] = "address";
+    path[1] = "country";
+    n = cognito_token_claim(tok, path, 2, ",", buf, sizeof(buf));
+    t_ok(n == 2 && memcmp(buf, "FR", 2) == 0, "claim: nested path");
+
+    path[1] = "geo";
+    path[2] = "x";
+    n = cognito_token_claim(tok, path, 3, ",", buf, sizeof(buf));
+    t_ok(n == 1 && buf[0] == '1', "claim: three-level path");
+
+    path[1] = "nope";
+    t_ok(cognito_token_claim(tok, path, 2, ",", buf, sizeof(buf)) == -1,
+         "claim: nested path absent");
+
+    path[0] = "sub";
+    path[1] = "x";
+    t_ok(cognito_token_claim(tok, path, 2, ",", buf, sizeof(buf)) == -1,
+         "claim: path through a string");
+
+    path[0] = "absent";
+    t_ok(cognito_token_claim(tok, path, 1, ",", buf, sizeof(buf)) == -1,
+         "claim: absent is -1");
+    path[0] = "z";
+    t_ok(cognito_token_claim(tok, path, 1, ",", buf, sizeof(buf)) == -1,
+         "claim: null is -1");
+
+    path[0] = "cognito:groups";
+    memset(buf, '#', sizeof(buf));
+    n = cognito_token_claim(tok, path, 1, "\n", buf, 4);
+    t_ok(n == 15 && memcmp(buf, "admi#", 5) == 0,
+         "claim: buffer too small gives the full length");
+    t_ok(cognito_token_claim(tok, path, 1, "\n", NULL, 0) == 15,
+         "claim: NULL buffer gives the length");
+
+    path[0] = "address";
+    memset(buf, '#', sizeof(buf));
+    n = cognito_token_claim(tok, path, 1, ",", buf, 3);
+    t_ok(n == 30 && buf[3] == '#',
+         "claim: JSON into a small buffer, nothing past size");
+
+    t_ok(cognito_token_claim_has(tok, "cognito:groups", "admin", 5),
+         "claim_has: array element");
+    t_ok(cognito_token_claim_has(tok, "cognito:groups", "dev ops", 7),
+         "claim_has: array element with a space");
+    t_ok(!cognito_token_claim_has(tok, "cognito:groups", "adm", 3),
+         "claim_has: array prefix is no match");
+    t_ok(!cognito_token_claim_has(tok, "cognito:groups", "dev", 3),
+         "claim_has: array elements are not split");
+    t_ok(cognito_token_claim_has(tok, "scope", "email", 5)
+         && cognito_token_claim_has(tok, "scope", "openid", 6),
+         "claim_has: space-separated words");
+    t_ok(!cognito_token_claim_has(tok, "scope", "open", 4)
+         && !cognito_token_claim_has(tok, "scope", "", 0)
+         && !cognito_token_claim_has(tok, "scope", "openid  email", 13),
+         "claim_has: no partial or empty word");
+    t_ok(!cognito_token_claim_has(tok, "absent", "x", 1)
+         && !cognito_token_claim_has(tok, "n", "-42", 3),
+         "claim_has: absent or non-string claim");
+
+    cognito_token_free(tok);
+    free(jwt);
+}
+
+
+static void
+t_names(void)
+{
+    int          i, j, bad;
+    const char  *a;
+
+    bad = 0;
+
+    for (i = 0; i < COGNITO_ERR_LAST; i++) {
+        a = cognito_code_name(i);
+
+        if (a == NULL || a[0] == '\0') {
+            bad++;
+            continue;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strcmp(a, cognito_code_name(j)) == 0) {
+                bad++;
+            }
+        }
+    }
+
+    t_ok(bad == 0, "code names: all distinct and non-empty");
+    t_ok(strcmp(cognito_code_name(COGNITO_ERR_EXPIRED), "token_expired") == 0
+         && strcmp(cognito_code_name(COGNITO_ERR_TOKEN_JWE),
+                   "token_encrypted") == 0
+         && strcmp(cognito_code_name(COGNITO_ERR_INTERNAL),
+                   "internal_error") == 0
+         && strcmp(cognito_code_name(COGNITO_ERR_CRIT),
+                   "crit_unsupported") == 0,
+         "code names: stable spellings");
+    t_ok(strcmp(cognito_code_name(COGNITO_ERR_LAST), "internal_error") == 0
+         && strcmp(cognito_code_name((cognito_code_e) -1),
+                   "internal_error") == 0,
+         "code names: out of range");
+}
+
+
+int
+main(void)
+{
+    int                rc;
+    char              *json;
+    size_t             skipped;
+    cognito_keyset_t  *ks;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    t_key1 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 2048);
+    t_key2 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 2048);
+    t_key_small = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 1024);
+
+    if (t_key1 == NULL || t_key2 == NULL || t_key_small == NULL) {
+        t_fatal("RSA key generation");
+    }
+
+    json = t_jwks(t_jwk(t_key1, "k1", ",\"use\":\"sig\""),
+                  t_jwk(t_key1, "k512", ",\"alg\":\"RS512\""),
+                  NULL);
+
+    ks = t_load(json, &skipped, &rc);
+    t_code(rc, COGNITO_OK, "JWKS: load two keys");
+    free(json);
+
+    if (ks == NULL) {
+        t_fatal("no keyset");
+    }
+
+    t_ok(cognito_keyset_count(ks) == 2 && skipped == 0, "JWKS: count");
+
+    t_tokens(ks);
+    t_keysets();
+    t_render(ks);
+    t_names();
+
+    cognito_keyset_free(ks);
+
+    EVP_PKEY_free(t_key1);
+    EVP_PKEY_free(t_key2);
+    EVP_PKEY_free(t_key_small);
+
+    printf("1..%d\n", t_count);
+    printf("unit: %d passed, %d failed\n", t_count - t_failed, t_failed);
+
+    return t_failed ? 1 : 0;
+}
