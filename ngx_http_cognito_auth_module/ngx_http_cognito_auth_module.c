@@ -389,6 +389,9 @@ ngx_http_cognito_auth_verify(ngx_http_request_t *r,
         pool = ctx->pool;
     }
 
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "cognito auth: verifying signature");
+
     if (cognito_token_verify(ctx->tok, ks, &err) == COGNITO_OK) {
         ctx->code = COGNITO_OK;
         ctx->verified = 1;

@@ -1,0 +1,97 @@
+# Trusted headers: cognito_auth_set_header replaces whatever the client sent
+# under that name, for the backend; an empty value removes the header.
+
+use lib 't/lib';
+use Cognito;
+
+plan 'no_plan';
+
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: a client-sent X-Tenant-Id never reaches the backend
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { echo "tenant=[$http_x_tenant_id] groups=[$http_x_groups] sub=[$http_x_sub]"; }
+    }
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_tenant group=^tenant-(.+)$;
+        cognito_auth_set_header X-Tenant-Id $cognito_tenant;
+        cognito_auth_set_header X-Groups $cognito_groups;
+        cognito_auth_set_header X-Sub $cognito_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+--- request
+GET /t
+--- more_headers eval
+"X-Tenant-Id: evil\r\nx-tenant-id: evil2\r\nX-Groups: admins\r\nAuthorization: Bearer "
+. Cognito::id_token("cognito:groups" => ["tenant-acme", "viewers"])
+--- response_body
+tenant=[acme] groups=[tenant-acme,viewers] sub=[11111111-2222-3333-4444-555555555555]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 2: an empty value removes the client's header
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { echo "tenant=[$http_x_tenant_id]"; }
+    }
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_tenant claim=custom:tenant;
+        cognito_auth_set_header X-Tenant-Id $cognito_tenant;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+--- request
+GET /t
+--- more_headers eval
+"X-Tenant-Id: evil\r\nAuthorization: Bearer " . Cognito::id_token()
+--- response_body
+tenant=[]
+
+
+
+=== TEST 3: fastcgi-style variables see the trusted value too
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_tenant claim=custom:tenant;
+        cognito_auth_set_header X-Tenant-Id $cognito_tenant;
+        echo "http_x_tenant_id=$http_x_tenant_id";
+    }
+--- request
+GET /t
+--- more_headers eval
+"X-Tenant-Id: evil\r\nAuthorization: Bearer " . Cognito::id_token("custom:tenant" => "acme")
+--- response_body
+http_x_tenant_id=acme
+
+
+
+=== TEST 4: the original Authorization header still goes upstream (AppSync user-pool mode)
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { echo "auth=$http_authorization"; }
+    }
+--- config
+    location = /graphql {
+        cognito_auth test;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+--- request
+GET /graphql
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body_like
+^auth=Bearer eyJ

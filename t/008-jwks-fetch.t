@@ -1,0 +1,181 @@
+# JWKS by subrequest: fetched once into the shared zone, as a clean GET;
+# refreshed for an unknown kid at most once per jwks_refresh_min; the last
+# good keys keep serving when a refresh fails; 503 with no keys at all.
+
+use lib 't/lib';
+use Cognito;
+
+plan 'no_plan';
+
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: fetched by subrequest, then served from the zone
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . Cognito::access_token(),
+ "Authorization: Bearer " . Cognito::access_token(sub => "second"),
+ "Authorization: Bearer " . Cognito::access_token(sub => "third")]
+--- response_body eval
+["ok 11111111-2222-3333-4444-555555555555\n", "ok second\n", "ok third\n"]
+--- grep_error_log eval
+qr/cognito auth: fetching JWKS of pool "test"/
+--- grep_error_log_out
+cognito auth: fetching JWKS of pool "test"
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 2: a client's POST still fetches the JWKS as a clean GET
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /jwks.json {
+            if ($request_method != GET) { return 405; }
+            if ($http_authorization) { return 400; }
+            if ($http_content_length) { return 400; }
+            if ($http_x_secret) { return 400; }
+            root $TEST_NGINX_DATA_DIR;
+        }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo_read_request_body; echo "body=$echo_request_body"; }
+--- request
+POST /t
+{"query":"{ items { id } }"}
+--- more_headers eval
+"X-Secret: 1\r\nAuthorization: Bearer " . Cognito::access_token()
+--- response_body
+body={"query":"{ items { id } }"}
+--- no_error_log
+[error]
+
+
+
+=== TEST 3: JWKS location failing and no keys: 503, fail closed
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/status/500; }
+    location = /t { cognito_auth test; echo ok; }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- error_code: 503
+--- error_log
+JWKS fetch of pool "test" failed: status 500
+no JWKS keys for pool "test", failing closed
+
+
+
+=== TEST 4: a JWKS that is not JSON is refused and logged
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks-bad.json; }
+    location = /t { cognito_auth test; echo ok; }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- error_code: 503
+--- error_log
+JWKS of pool "test" rejected
+
+
+
+=== TEST 5: key rotation: a new kid is served after the JWKS changes, no reload
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=0s;
+    upstream jwks_rr {
+        server 127.0.0.1:$TEST_NGINX_JWKS_PORT;
+        server 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /jwks.json { alias $TEST_NGINX_DATA_DIR/jwks-rotated.json; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://jwks_rr/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . Cognito::access_token(sub => "old"),
+ "Authorization: Bearer " . Cognito::access_token(sub => "new", -key => "rsa-rotated", -kid => "test-key-3"),
+ "Authorization: Bearer " . Cognito::access_token(sub => "new2", -key => "rsa-rotated", -kid => "test-key-3")]
+--- response_body eval
+["ok old\n", "ok new\n", "ok new2\n"]
+--- grep_error_log eval
+qr/cognito auth: fetching JWKS of pool "test"/
+--- grep_error_log_out
+cognito auth: fetching JWKS of pool "test"
+cognito auth: fetching JWKS of pool "test"
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a flood of unknown kids refreshes at most once per jwks_refresh_min
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=60s;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo ok; }
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[map { "Authorization: Bearer " . Cognito::access_token(-key => "rsa-rotated", -kid => "random-$_") } 1 .. 5]
+--- error_code eval
+[401, 401, 401, 401, 401]
+--- grep_error_log eval
+qr/cognito auth: fetching JWKS of pool "test"/
+--- grep_error_log_out
+cognito auth: fetching JWKS of pool "test"
+
+
+
+=== TEST 7: when a refresh fails the last good keys keep serving
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=0s;
+    upstream jwks_rr {
+        server 127.0.0.1:$TEST_NGINX_JWKS_PORT;
+        server 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { return 500; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://jwks_rr/jwks.json; proxy_next_upstream off; }
+    location = /t { cognito_auth test; echo ok; }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . Cognito::access_token(),
+ "Authorization: Bearer " . Cognito::access_token(-key => "rsa-rotated", -kid => "test-key-3"),
+ "Authorization: Bearer " . Cognito::access_token()]
+--- error_code eval
+[200, 401, 200]
+--- error_log
+keeping the last good JWKS of pool "test"

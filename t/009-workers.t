@@ -1,0 +1,31 @@
+# Two workers share one JWKS fetch through the shared zone.
+
+use lib 't/lib';
+use Cognito;
+
+plan 'no_plan';
+
+master_on();
+workers(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: two workers share one fetch
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo ok; }
+--- request eval
+[("GET /t") x 8]
+--- more_headers eval
+[map { "Authorization: Bearer " . Cognito::access_token(sub => "u$_") } 1 .. 8]
+--- response_body eval
+[("ok\n") x 8]
+--- grep_error_log eval
+qr/cognito auth: fetching JWKS of pool "test"/
+--- grep_error_log_out
+cognito auth: fetching JWKS of pool "test"
