@@ -1,0 +1,182 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * libFuzzer harness: a token through parse, verify against the fixed JWKS
+ * of fuzz_key.h, the claim rules and claim rendering.  The harness (not the
+ * core) traps when the core breaks its own contract.
+ */
+
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cognito_jwt.h"
+#include "cognito_jwks.h"
+#include "fuzz_key.h"
+
+
+#define fuzz_assert(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_check_err(int rc, const cognito_err_t *err);
+static void fuzz_claim(const cognito_token_t *tok, const char **path,
+    size_t npath, const char *sep);
+
+
+/* the keyset is built once; it stays reachable, so LeakSanitizer is quiet */
+
+static cognito_keyset_t  *fuzz_keyset;
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                rc;
+    char              *jwt;
+    time_t             exp;
+    size_t             skipped;
+    unsigned           algs;
+    const char        *path[3];
+    cognito_err_t      err;
+    cognito_rules_t    rules;
+    cognito_token_t   *tok;
+    static const char *issuers[] = { FUZZ_ISS, "x" };
+    static const char *clients[] = { FUZZ_CLIENT, "other" };
+
+    if (fuzz_keyset == NULL) {
+        rc = cognito_keyset_load(FUZZ_JWKS, sizeof(FUZZ_JWKS) - 1,
+                                 &fuzz_keyset, &skipped, &err);
+        fuzz_assert(rc == COGNITO_OK && skipped == 0);
+    }
+
+    /* an exact-size copy: reading past size is caught by ASan */
+
+    jwt = malloc(size ? size : 1);
+    if (jwt == NULL) {
+        return 0;
+    }
+
+    if (size) {
+        memcpy(jwt, data, size);
+    }
+
+    /* the last byte, when it is a digit, also narrows the allowed algs */
+
+    algs = COGNITO_ALG_RS256|COGNITO_ALG_RS384|COGNITO_ALG_RS512;
+
+    if (size && data[size - 1] >= '1' && data[size - 1] <= '7') {
+        algs = (unsigned) (data[size - 1] - '0');
+    }
+
+    tok = (cognito_token_t *) &rc;
+
+    rc = cognito_token_parse(jwt, size, algs, &tok, &err);
+    fuzz_check_err(rc, &err);
+
+    if (rc != COGNITO_OK) {
+        fuzz_assert(tok == NULL);
+        free(jwt);
+        return 0;
+    }
+
+    fuzz_assert(tok != NULL);
+    fuzz_assert(cognito_token_kid(tok) != NULL);
+    fuzz_assert(cognito_token_kid(tok)[0] != '\0');
+    (void) cognito_token_iss(tok);
+
+    rc = cognito_token_verify(tok, fuzz_keyset, &err);
+    fuzz_check_err(rc, &err);
+
+    /* claims are checked on unverified tokens too, to reach more code */
+
+    rules.issuers = issuers;
+    rules.nissuers = 2;
+    rules.clients = clients;
+    rules.nclients = size % 3 ? 2 : 0;
+    rules.token_use = size % 2 ? COGNITO_USE_ANY : COGNITO_USE_ACCESS;
+    rules.leeway = 60;
+
+    rc = cognito_token_check_claims(tok, &rules, FUZZ_NOW, &err);
+    fuzz_check_err(rc, &err);
+
+    exp = cognito_token_exp(tok);
+    fuzz_assert(exp >= 0);
+
+    rc = cognito_token_check_claims(tok, &rules, (time_t) -1, &err);
+    fuzz_check_err(rc, &err);
+
+    rules.leeway = (time_t) ((~(uint64_t) 0) >> 1);
+    rc = cognito_token_check_claims(tok, &rules, FUZZ_NOW, &err);
+    fuzz_check_err(rc, &err);
+
+    path[0] = "sub";
+    fuzz_claim(tok, path, 1, ",");
+    path[0] = "cognito:groups";
+    fuzz_claim(tok, path, 1, "\n");
+    path[0] = "aud";
+    fuzz_claim(tok, path, 1, "");
+    path[0] = "address";
+    path[1] = "country";
+    fuzz_claim(tok, path, 2, ",");
+    fuzz_claim(tok, path, 1, ",");
+    path[1] = "geo";
+    path[2] = "x";
+    fuzz_claim(tok, path, 3, NULL);
+    fuzz_claim(tok, path, 0, ",");
+
+    (void) cognito_token_claim_has(tok, "scope", "openid", 6);
+    (void) cognito_token_claim_has(tok, "cognito:groups", "admin", 5);
+    (void) cognito_token_claim_has(tok, "aud", "a", 1);
+
+    cognito_token_free(tok);
+    free(jwt);
+
+    return 0;
+}
+
+
+static void
+fuzz_check_err(int rc, const cognito_err_t *err)
+{
+    fuzz_assert(rc >= COGNITO_OK && rc < COGNITO_ERR_LAST);
+    fuzz_assert(rc == (int) err->code);
+    fuzz_assert(err->msg != NULL && err->file != NULL && err->line > 0);
+    fuzz_assert(cognito_code_name(err->code) != NULL);
+}
+
+
+static void
+fuzz_claim(const cognito_token_t *tok, const char **path, size_t npath,
+    const char *sep)
+{
+    long   n, m;
+    char  *buf, small[8];
+
+    n = cognito_token_claim(tok, path, npath, sep, NULL, 0);
+    fuzz_assert(n >= -1);
+
+    m = cognito_token_claim(tok, path, npath, sep, small, sizeof(small));
+    fuzz_assert(m == n);
+
+    if (n <= 0) {
+        return;
+    }
+
+    buf = malloc((size_t) n);
+    if (buf == NULL) {
+        return;
+    }
+
+    m = cognito_token_claim(tok, path, npath, sep, buf, (size_t) n);
+    fuzz_assert(m == n);
+
+    if (n <= (long) sizeof(small)) {
+        fuzz_assert(memcmp(buf, small, (size_t) n) == 0);
+    }
+
+    free(buf);
+}
