@@ -90,7 +90,7 @@ our $ConfFile   = "$ConfDir/nginx.conf";
 our $ErrLogFile = "$LogDir/error.log";
 our $AccLogFile = "$LogDir/access.log";
 our $PidFile    = "$LogDir/nginx.pid";
-our $StderrFile = "$ServRoot/nginx.stderr";
+our $StderrFile = "$LogDir/nginx.stderr";
 our $ValgrindLog = "$LogDir/valgrind.log";
 $ENV{TEST_NGINX_HTML_DIR} //= $HtmlDir;
 
@@ -318,7 +318,7 @@ sub can_run {
 sub setup_server_root {
     if (-d $ServRoot) {
         remove_tree($ConfDir, $LogDir, $HtmlDir, glob("$ServRoot/*_temp"),
-                    glob("$ServRoot/*_cache"), $StderrFile);
+                    glob("$ServRoot/*_cache"));
     }
     for my $d ($ServRoot, $LogDir, $HtmlDir, $ConfDir) {
         next if -d $d;
@@ -626,11 +626,6 @@ sub stop_nginx {
             $tb->ok(0, "$name - valgrind reported memory errors or definite leaks");
             $tb->diag($vlog);
         }
-        # keep the report of every block
-        if (length $vlog) {
-            open my $out, '>>', "$ServRoot/../valgrind-report.log";
-            print $out "=== $name\n$vlog\n" if $out;
-        }
     }
 }
 
@@ -894,6 +889,7 @@ sub check_response {
         $pat =~ s/\$ServerPort\b/$ServerPort/g;
         $pat =~ s/\$ServerPortForClient\b/$ServerPortForClient/g;
         my $summary = trim($content) // '';
+        $summary =~ s/\s+/ /g;
         $summary = substr($summary, 0, 200) . '...' if length $summary > 200;
         my $type = $like ? 'like' : 'unlike';
         my $f = $like ? \&t_like : \&t_unlike;
@@ -1087,36 +1083,27 @@ sub run_test {
     my $must_die = $block->must_die;
     local $UseValgrind = defined $must_die ? undef : $UseValgrind;
 
+    # must_die blocks never run under valgrind; nginx daemonizes so that
+    # the exit status of the start command tells whether it died
+    local $DaemonEnabled = defined $must_die ? 'on' : $DaemonEnabled;
+
     kill_stale_nginx();
     setup_server_root();
     write_user_files($block);
     write_config_file($block, $config);
     $ErrLogFilePos = 0;
 
-    my ($status, $stderr) = spawn_nginx($name);
-
     if (defined $must_die) {
-        my $desc = "$name - die as expected";
-        if ($must_die =~ /^\s*(\d+)\s*$/) {
-            t_is($1, ($status // 0) >> 8, "$name - die with the expected exit code");
-        } else {
-            t_isnt($status // 0, 0, $desc);
-        }
-        # the startup errors: error.log (nginx -e) and, failing that, stderr
-        my $lines = error_log_data();
-        if (!grep { /\S/ } @$lines) {
-            $lines = [split /^/, $stderr // ''];
-        }
-        check_error_log($block, 0, $lines);
-        if (defined $status && $status == 0) {
-            warn "WARNING: $name - nginx must die but it does not; killing it\n";
-            my $t = time + 2;
-            sleep 0.02 while !-s $PidFile && time < $t;
-            $NginxPid = read_pid_file();
-            stop_nginx($name);
+        # like upstream: nginx is started (and must die) once per repeat
+        for my $rep (0 .. $RepeatEach - 1) {
+            $ErrLogFilePos = 0;
+            unlink $ErrLogFile;
+            run_must_die($block, $rep);
         }
         return;
     }
+
+    my ($status, $stderr) = spawn_nginx($name);
 
     if (defined $status) {
         if ($status != 0) {
@@ -1157,6 +1144,31 @@ sub run_test {
     }
 
     stop_nginx($name);
+}
+
+sub run_must_die {
+    my ($block, $rep) = @_;
+    my $name = $block->name;
+    my $must_die = $block->must_die;
+    my ($status, $stderr) = spawn_nginx($name);
+    if ($must_die =~ /^\s*(\d+)\s*$/) {
+        t_is($1, ($status // 0) >> 8, "$name - die with the expected exit code");
+    } else {
+        t_isnt($status // 0, 0, "$name - die as expected");
+    }
+    # the startup errors: error.log (nginx -e) and, failing that, stderr
+    my $lines = error_log_data();
+    if (!grep { /\S/ } @$lines) {
+        $lines = [split /^/, $stderr // ''];
+    }
+    check_error_log($block, $rep, $lines);
+    if (defined $status && $status == 0) {
+        warn "WARNING: $name - nginx must die but it does not; killing it\n";
+        my $t = time + 2;
+        sleep 0.02 while !-s $PidFile && time < $t;
+        $NginxPid = read_pid_file();
+        stop_nginx($name);
+    }
 }
 
 sub run_requests {
