@@ -538,8 +538,12 @@ sub nginx_command {
                      '--show-leak-kinds=definite',
                      '--errors-for-leak-kinds=definite',
                      '--num-callers=50', '--error-exitcode=101');
+            # ./valgrind.suppress as upstream, plus nginx's own known leaks
             push @opts, '--suppressions=valgrind.suppress'
                 if -f 'valgrind.suppress';
+            (my $supp = $INC{'Test/Nginx/Fallback/Runner.pm'})
+                =~ s{Test/Nginx/Fallback/Runner\.pm$}{nginx-core.supp};
+            push @opts, "--suppressions=$supp" if -f $supp;
         } else {
             # TEST_NGINX_USE_VALGRIND='--tool=... ': the user's own options
             @opts = (split(' ', $UseValgrind), '--error-exitcode=101');
@@ -1150,6 +1154,7 @@ sub run_must_die {
     my ($block, $rep) = @_;
     my $name = $block->name;
     my $must_die = $block->must_die;
+    local $DryRun;      # upstream checks must_die even in check-leak mode
     my ($status, $stderr) = spawn_nginx($name);
     if ($must_die =~ /^\s*(\d+)\s*$/) {
         t_is($1, ($status // 0) >> 8, "$name - die with the expected exit code");
