@@ -31,6 +31,7 @@ struct cognito_token_s {
     unsigned            alg;         /* COGNITO_ALG_* */
     uint8_t            *sig;         /* cjose allocation */
     size_t              sig_len;
+    unsigned            refs;        /* cognito_token_ref() */
 };
 
 
@@ -213,10 +214,14 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
                              "encrypted tokens are not supported");
     }
 
+    /*
+     * An empty signature is let through to the header check, so that an
+     * unsecured "alg":"none" token is reported as such.
+     */
+
     if (ndots != 2
         || dot[0] == 0
-        || dot[1] == dot[0] + 1
-        || dot[1] == len - 1)
+        || dot[1] == dot[0] + 1)
     {
         return cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
                              "token is not three non-empty segments");
@@ -248,6 +253,12 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     rc = cognito_token_payload(tok, jwt + dot[0] + 1, dot[1] - dot[0] - 1,
                                err);
     if (rc != COGNITO_OK) {
+        goto failed;
+    }
+
+    if (dot[1] == len - 1) {
+        rc = cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
+                           "token has an empty signature");
         goto failed;
     }
 
@@ -286,6 +297,11 @@ cognito_token_free(cognito_token_t *tok)
         return;
     }
 
+    if (tok->refs > 0) {
+        tok->refs--;
+        return;
+    }
+
     if (tok->header != NULL) {
         json_decref(tok->header);
     }
@@ -299,6 +315,34 @@ cognito_token_free(cognito_token_t *tok)
     }
 
     free(tok);
+}
+
+
+cognito_token_t *
+cognito_token_ref(cognito_token_t *tok)
+{
+    tok->refs++;
+
+    return tok;
+}
+
+
+int
+cognito_digest(const char *data, size_t len,
+    unsigned char out[COGNITO_DIGEST_LEN])
+{
+    unsigned int  n;
+
+    n = COGNITO_DIGEST_LEN;
+
+    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1
+        || n != COGNITO_DIGEST_LEN)
+    {
+        ERR_clear_error();
+        return COGNITO_ERR_INTERNAL;
+    }
+
+    return COGNITO_OK;
 }
 
 

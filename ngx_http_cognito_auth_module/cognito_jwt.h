@@ -127,7 +127,7 @@ void cognito_token_free(cognito_token_t *tok);
 cognito_token_t *cognito_token_ref(cognito_token_t *tok);
 
 /* SHA-256 of a token, the key of the verified-token cache */
-void cognito_digest(const char *data, size_t len,
+int cognito_digest(const char *data, size_t len,
     unsigned char out[COGNITO_DIGEST_LEN]);
 
 /* header fields, valid while tok lives; never NULL after a good parse */

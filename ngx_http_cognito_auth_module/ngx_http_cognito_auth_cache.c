@@ -135,7 +135,12 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    cognito_digest((const char *) token->data, token->len, ctx->digest);
+    if (cognito_digest((const char *) token->data, token->len, ctx->digest)
+        != COGNITO_OK)
+    {
+        return NGX_DECLINED;
+    }
+
     ctx->digested = 1;
 
     e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);

@@ -2,9 +2,7 @@
 # or cognito_auth_token (e.g. a cookie).
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();

@@ -2,9 +2,7 @@
 # $cognito_error and an info-level log line with the reason (never the token).
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();
@@ -258,6 +256,7 @@ cognito auth: token rejected: token_expired
 
 
 === TEST 18: the token never reaches the log
+--- log_level: info
 --- config
     location = /t { cognito_auth test; echo ok; }
 --- request

@@ -2,9 +2,7 @@
 # tenant; a valid token that fails policy gets 403.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();

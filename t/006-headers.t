@@ -2,9 +2,7 @@
 # under that name, for the backend; an empty value removes the header.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();

@@ -1,9 +1,7 @@
 # $cognito_* variables in log_format, map and if.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();

@@ -3,9 +3,7 @@
 # good keys keep serving when a refresh fails; 503 with no keys at all.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();

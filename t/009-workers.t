@@ -1,9 +1,7 @@
 # Two workers share one JWKS fetch through the shared zone.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 master_on();
 workers(2);

@@ -2,9 +2,7 @@
 # across internal redirects and error pages.
 
 use lib 't/lib';
-use Cognito;
-
-plan 'no_plan';
+use Cognito 'no_plan';
 
 no_shuffle();
 run_tests();
