@@ -5,12 +5,19 @@
  * libFuzzer harness: a token through parse, verify against the fixed JWKS
  * of fuzz_key.h, the claim rules and claim rendering.  The harness (not the
  * core) traps when the core breaks its own contract.
+ *
+ * An input starting with '{' (never valid base64url) is also read as
+ * "header JSON\npayload JSON": the harness base64url-encodes both parts
+ * and adds a junk signature, so that the fuzzer mutates JSON directly.
  */
 
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjose/base64.h>
+#include <cjose/util.h>
 
 #include "cognito_jwt.h"
 #include "cognito_jwks.h"
@@ -22,6 +29,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void fuzz_token(const char *jwt, size_t size, unsigned algs);
+static void fuzz_json(const uint8_t *data, size_t size, unsigned algs);
 static void fuzz_check_err(int rc, const cognito_err_t *err);
 static void fuzz_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep);
@@ -35,22 +44,24 @@ static cognito_keyset_t  *fuzz_keyset;
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int                rc;
-    char              *jwt;
-    time_t             exp;
-    size_t             skipped;
-    unsigned           algs;
-    const char        *path[3];
-    cognito_err_t      err;
-    cognito_rules_t    rules;
-    cognito_token_t   *tok;
-    static const char *issuers[] = { FUZZ_ISS, "x" };
-    static const char *clients[] = { FUZZ_CLIENT, "other" };
+    int             rc;
+    char           *jwt;
+    size_t          skipped;
+    unsigned        algs;
+    cognito_err_t   err;
 
     if (fuzz_keyset == NULL) {
         rc = cognito_keyset_load(FUZZ_JWKS, sizeof(FUZZ_JWKS) - 1,
                                  &fuzz_keyset, &skipped, &err);
         fuzz_assert(rc == COGNITO_OK && skipped == 0);
+    }
+
+    /* the last byte, when it is a digit, also narrows the allowed algs */
+
+    algs = COGNITO_ALG_RS256|COGNITO_ALG_RS384|COGNITO_ALG_RS512;
+
+    if (size && data[size - 1] >= '1' && data[size - 1] <= '7') {
+        algs = (unsigned) (data[size - 1] - '0');
     }
 
     /* an exact-size copy: reading past size is caught by ASan */
@@ -64,13 +75,80 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(jwt, data, size);
     }
 
-    /* the last byte, when it is a digit, also narrows the allowed algs */
+    fuzz_token(jwt, size, algs);
 
-    algs = COGNITO_ALG_RS256|COGNITO_ALG_RS384|COGNITO_ALG_RS512;
+    free(jwt);
 
-    if (size && data[size - 1] >= '1' && data[size - 1] <= '7') {
-        algs = (unsigned) (data[size - 1] - '0');
+    if (size && data[0] == '{') {
+        fuzz_json(data, size, algs);
     }
+
+    return 0;
+}
+
+
+static void
+fuzz_json(const uint8_t *data, size_t size, unsigned algs)
+{
+    char        *h, *p, *jwt;
+    size_t       hlen, plen, n;
+    cjose_err    cerr;
+    const void  *nl;
+
+    nl = memchr(data, '\n', size);
+    if (nl == NULL) {
+        return;
+    }
+
+    n = (size_t) ((const uint8_t *) nl - data);
+
+    h = NULL;
+    p = NULL;
+
+    if (!cjose_base64url_encode(data, n, &h, &hlen, &cerr)
+        || !cjose_base64url_encode(data + n + 1, size - n - 1, &p, &plen,
+                                   &cerr))
+    {
+        goto done;
+    }
+
+    jwt = malloc(hlen + plen + 6);
+    if (jwt == NULL) {
+        goto done;
+    }
+
+    memcpy(jwt, h, hlen);
+    jwt[hlen] = '.';
+    memcpy(jwt + hlen + 1, p, plen);
+    memcpy(jwt + hlen + 1 + plen, ".AAAA", 5);
+
+    fuzz_token(jwt, hlen + plen + 6, algs);
+
+    free(jwt);
+
+done:
+
+    if (h != NULL) {
+        cjose_get_dealloc()(h);
+    }
+
+    if (p != NULL) {
+        cjose_get_dealloc()(p);
+    }
+}
+
+
+static void
+fuzz_token(const char *jwt, size_t size, unsigned algs)
+{
+    int                rc;
+    time_t             exp;
+    const char        *path[3];
+    cognito_err_t      err;
+    cognito_rules_t    rules;
+    cognito_token_t   *tok;
+    static const char *issuers[] = { FUZZ_ISS, "x" };
+    static const char *clients[] = { FUZZ_CLIENT, "other" };
 
     tok = (cognito_token_t *) &rc;
 
@@ -79,8 +157,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (rc != COGNITO_OK) {
         fuzz_assert(tok == NULL);
-        free(jwt);
-        return 0;
+        return;
     }
 
     fuzz_assert(tok != NULL);
@@ -133,9 +210,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void) cognito_token_claim_has(tok, "aud", "a", 1);
 
     cognito_token_free(tok);
-    free(jwt);
-
-    return 0;
 }
 
 
