@@ -103,6 +103,7 @@ WWW-Authenticate: Bearer realm="inventory api"
 
 === TEST 8: an oversized token
 --- config
+    large_client_header_buffers 4 32k;
     location = /t { cognito_auth test; echo ok; }
 --- request
 GET /t

@@ -76,6 +76,7 @@ sub _set_env_defaults {
 
     $ENV{TEST_NGINX_DATA_DIR} ||= $DataDir;
     $ENV{TEST_NGINX_JWKS_PORT} ||= 1985;
+    $ENV{TEST_NGINX_BACKEND_PORT} ||= 1986;   # a second server block in the same nginx (backends)
     $ENV{TEST_NGINX_SERVER_PORT} ||= $ENV{TEST_NGINX_PORT} || 1984;
     $ENV{TEST_NGINX_HTML_DIR} ||=
         ($ENV{TEST_NGINX_SERVROOT} || File::Spec->rel2abs('t/servroot'))
@@ -137,7 +138,7 @@ _EOC_
 sub _preprocess_block {
     my $block = shift;
     my $http_config = $block->http_config // '';
-    if ($http_config !~ /cognito_auth_/) {
+    if ($http_config !~ /cognito_auth_(?:pool|zone)|cognito_auth_ none/) {
         $http_config = $DefaultPool . $http_config;
     }
     if ($http_config !~ /# no jwks mock/) {
