@@ -1,0 +1,84 @@
+'use strict';
+// A Lambda-style backend: a handler with the signature of an AWS Lambda
+// function behind a function URL (event in, {statusCode, headers, body} out),
+// served by a small node http server on 127.0.0.1 that builds the event the
+// way a function URL does (payload format 2.0, abridged).
+//
+// It trusts the gateway: X-Tenant-Id, X-Cognito-Sub and X-Cognito-Groups are
+// set by nginx from a verified token, replacing anything the client sent.
+//
+//   LAMBDA_PORT (default 19231)
+
+const http = require('node:http');
+
+const HOST = '127.0.0.1';
+const PORT = parseInt(process.env.LAMBDA_PORT || '19231', 10);
+
+// the function itself
+async function handler(event) {
+    const h = event.headers;
+    const tenant = h['x-tenant-id'] || null;
+    if (!tenant) {
+        // nginx is configured so that this never happens; a direct call does
+        return { statusCode: 400, headers: { 'content-type': 'application/json' },
+                 body: JSON.stringify({ message: 'no tenant' }) };
+    }
+    return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json',
+                   'x-handled-by': 'demo-lambda' },
+        body: JSON.stringify({
+            message: `orders of tenant ${tenant}`,
+            tenant,
+            sub: h['x-cognito-sub'] || null,
+            groups: h['x-cognito-groups'] ? h['x-cognito-groups'].split(',') : [],
+            path: event.rawPath,
+            method: event.requestContext.http.method,
+        }),
+    };
+}
+
+function toEvent(req, body) {
+    const url = new URL(req.url, `http://${HOST}`);
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+        headers[k] = Array.isArray(v) ? v.join(',') : v;
+    }
+    return {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        requestContext: {
+            http: { method: req.method, path: url.pathname,
+                    sourceIp: req.socket.remoteAddress },
+            timeEpoch: Date.now(),
+        },
+        body: body.length ? body.toString('base64') : undefined,
+        isBase64Encoded: body.length > 0,
+    };
+}
+
+const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+        let out;
+        try {
+            out = await handler(toEvent(req, Buffer.concat(chunks)));
+        } catch (e) {
+            out = { statusCode: 502, body: JSON.stringify({ message: String(e) }) };
+        }
+        res.writeHead(out.statusCode || 200, out.headers || {});
+        res.end(out.body || '');
+    });
+});
+
+server.listen(PORT, HOST, () => {
+    console.log(`lambda: handler listening on http://${HOST}:${PORT}`);
+});
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => server.close(() => process.exit(0)));
+}
