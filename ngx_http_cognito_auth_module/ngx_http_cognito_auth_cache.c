@@ -34,8 +34,9 @@ struct ngx_http_cognito_auth_cache_s {
     ngx_rbtree_node_t              sentinel;
     ngx_queue_t                    lru;
     ngx_queue_t                    free;
-    ngx_uint_t                     hits;
-    ngx_uint_t                     misses;
+    ngx_atomic_t                  *hits;      /* in the zone, if any */
+    ngx_atomic_t                  *misses;
+    ngx_atomic_t                   local[2];
 };
 
 
@@ -59,6 +60,7 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
     ngx_pool_cleanup_t                 *cln;
     ngx_http_cognito_auth_cache_t      *cache;
     ngx_http_cognito_auth_centry_t     *entries;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
@@ -92,6 +94,15 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
     cln = ngx_pool_cleanup_add(pool, 0);
     if (cln == NULL) {
         goto failed;
+    }
+
+    cache->hits = &cache->local[0];
+    cache->misses = &cache->local[1];
+
+    if (camcf->shm_zone != NULL) {
+        zctx = camcf->shm_zone->data;
+        cache->hits = &zctx->sh->cache_hits;
+        cache->misses = &zctx->sh->cache_misses;
     }
 
     ngx_rbtree_init(&cache->rbtree, &cache->sentinel,
@@ -146,7 +157,7 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);
 
     if (e == NULL) {
-        cache->misses++;
+        (void) ngx_atomic_fetch_add(cache->misses, 1);
         return NGX_DECLINED;
     }
 
@@ -154,7 +165,7 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
         || e->generation != e->pool->generation)
     {
         ngx_http_cognito_auth_cache_drop(cache, e);
-        cache->misses++;
+        (void) ngx_atomic_fetch_add(cache->misses, 1);
         return NGX_DECLINED;
     }
 
@@ -167,14 +178,14 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     }
 
     if (i == calcf->pools->nelts) {
-        cache->misses++;
+        (void) ngx_atomic_fetch_add(cache->misses, 1);
         return NGX_DECLINED;
     }
 
     ngx_queue_remove(&e->queue);
     ngx_queue_insert_head(&cache->lru, &e->queue);
 
-    cache->hits++;
+    (void) ngx_atomic_fetch_add(cache->hits, 1);
 
     ctx->tok = cognito_token_ref(e->tok);
     ctx->pool = e->pool;
@@ -236,25 +247,6 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_queue_insert_head(&cache->lru, &e->queue);
 
     ctx->cached = 1;
-}
-
-
-void
-ngx_http_cognito_auth_cache_stats(ngx_http_request_t *r, ngx_uint_t *hits,
-    ngx_uint_t *misses)
-{
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-
-    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
-
-    if (camcf->cache == NULL) {
-        *hits = 0;
-        *misses = 0;
-        return;
-    }
-
-    *hits = camcf->cache->hits;
-    *misses = camcf->cache->misses;
 }
 
 

@@ -15,42 +15,10 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
-typedef struct {
-    u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
-    size_t                         key_len;
-    ngx_uint_t                     used;
-
-    uint64_t                       generation;
-    u_char                        *jwks;          /* in the slab */
-    size_t                         jwks_len;
-
-    time_t                         expires;       /* refresh due */
-    time_t                         last_attempt;  /* last fetch started */
-    time_t                         last_good;
-    time_t                         loading_since;
-    ngx_uint_t                     loading;
-} ngx_http_cognito_auth_slot_t;
-
-
-typedef struct {
-    ngx_http_cognito_auth_slot_t   slots[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
-} ngx_http_cognito_auth_shctx_t;
-
-
-typedef struct {
-    ngx_http_cognito_auth_shctx_t      *sh;
-    ngx_slab_pool_t                    *shpool;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-} ngx_http_cognito_auth_zone_ctx_t;
-
-
 static ngx_int_t ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static void ngx_http_cognito_auth_assign_slots(
     ngx_http_cognito_auth_zone_ctx_t *ctx);
-static ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
-    ngx_http_cognito_auth_zone_ctx_t *zctx,
-    ngx_http_cognito_auth_pool_t *pool);
 static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
@@ -227,10 +195,6 @@ ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
     for (i = 0; i < ctx->camcf->pools.nelts; i++) {
         pool[i].slot = NGX_HTTP_COGNITO_AUTH_MAX_POOLS;
 
-        if (pool[i].jwks_uri.len == 0) {
-            continue;
-        }
-
         for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
             if (slot[j].used && slot[j].key_len == pool[i].key_len
                 && ngx_memcmp(slot[j].key, pool[i].key, pool[i].key_len) == 0)
@@ -253,9 +217,7 @@ ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
     }
 
     for (i = 0; i < ctx->camcf->pools.nelts; i++) {
-        if (pool[i].jwks_uri.len == 0
-            || pool[i].slot != NGX_HTTP_COGNITO_AUTH_MAX_POOLS)
-        {
+        if (pool[i].slot != NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
             continue;
         }
 
@@ -270,11 +232,20 @@ ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
         }
     }
 
+    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
+        if (pool[i].file_keys != NULL
+            && pool[i].slot < NGX_HTTP_COGNITO_AUTH_MAX_POOLS)
+        {
+            slot[pool[i].slot].nkeys =
+                                     cognito_keyset_count(pool[i].file_keys);
+        }
+    }
+
     ngx_shmtx_unlock(&ctx->shpool->mutex);
 }
 
 
-static ngx_http_cognito_auth_slot_t *
+ngx_http_cognito_auth_slot_t *
 ngx_http_cognito_auth_slot(ngx_http_cognito_auth_zone_ctx_t *zctx,
     ngx_http_cognito_auth_pool_t *pool)
 {
@@ -519,7 +490,8 @@ ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
                   "cognito auth: no JWKS keys for pool \"%V\", "
                   "failing closed", &pool->name);
 
-    ngx_str_set(&ctx->error, "jwks_unavailable");
+    ngx_http_cognito_auth_set_reason(ctx,
+                                     NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE);
 
     return NGX_HTTP_SERVICE_UNAVAILABLE;
 }
@@ -709,6 +681,8 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     slot->jwks = p;
     slot->jwks_len = len;
+    slot->nkeys = cognito_keyset_count(ks);
+    slot->fetch_ok++;
     slot->generation++;
     slot->expires = ngx_time() + pool->jwks_ttl;
     slot->last_good = ngx_time();
@@ -774,8 +748,11 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
+    /* every caller is a fetch that failed or was abandoned */
+
     if (slot != NULL) {
         slot->loading = 0;
+        slot->fetch_failed++;
     }
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
@@ -809,7 +786,8 @@ ngx_http_cognito_auth_wait(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: gave up waiting for a JWKS fetch");
 
-        ngx_str_set(&ctx->error, "jwks_unavailable");
+        ngx_http_cognito_auth_set_reason(ctx,
+                                     NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE);
 
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }

@@ -161,6 +161,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cognito_auth_metrics"),
+      NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_cognito_auth_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cognito_auth_claim_set"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_cognito_auth_claim_set,
@@ -280,6 +287,11 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 
     if (!ctx->verified) {
         rc = ngx_http_cognito_auth_verify(r, calcf, ctx);
+
+        if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+            ngx_http_cognito_auth_count(r, ctx, 0);
+        }
+
         if (rc != NGX_OK) {
             return rc;
         }
@@ -307,6 +319,8 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
     rc = ngx_http_cognito_auth_policy(r, calcf, ctx);
 
     if (rc == NGX_OK) {
+        ngx_http_cognito_auth_count(r, ctx, 1);
+
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "cognito auth: allowed by pool \"%V\"",
                        &ctx->pool->name);
@@ -603,7 +617,8 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
             if (!ngx_http_cognito_auth_any_of(ctx->tok, "cognito:groups",
                                               &names[i]))
             {
-                ngx_str_set(&ctx->error, "group_denied");
+                ngx_http_cognito_auth_set_reason(ctx,
+                                            NGX_HTTP_COGNITO_AUTH_GROUP_DENIED);
                 ngx_str_set(&ctx->reason, "not in a required group");
                 return NGX_HTTP_FORBIDDEN;
             }
@@ -615,7 +630,8 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
 
         for (i = 0; i < calcf->scopes->nelts; i++) {
             if (!ngx_http_cognito_auth_any_of(ctx->tok, "scope", &names[i])) {
-                ngx_str_set(&ctx->error, "scope_denied");
+                ngx_http_cognito_auth_set_reason(ctx,
+                                            NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED);
                 ngx_str_set(&ctx->reason, "insufficient scope");
                 return NGX_HTTP_FORBIDDEN;
             }
@@ -628,7 +644,8 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         }
 
         if (ctx->tenant.len == 0 && calcf->tenant_required == 1) {
-            ngx_str_set(&ctx->error, "tenant_missing");
+            ngx_http_cognito_auth_set_reason(ctx,
+                                          NGX_HTTP_COGNITO_AUTH_TENANT_MISSING);
                 ngx_str_set(&ctx->reason, "no tenant");
             return NGX_HTTP_FORBIDDEN;
         }
@@ -648,7 +665,8 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
                 if (value.len == 0
                     || (value.len == 1 && value.data[0] == '0'))
                 {
-                    ngx_str_set(&ctx->error, "require_failed");
+                    ngx_http_cognito_auth_set_reason(ctx,
+                                          NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED);
                 ngx_str_set(&ctx->reason, "requirement not met");
                     return req[i].status;
                 }
@@ -799,8 +817,7 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
                       "cognito auth: token rejected: %s (%s)",
                       cognito_code_name(ctx->code), ctx->msg);
 
-        ctx->error.data = (u_char *) cognito_code_name(ctx->code);
-        ctx->error.len = ngx_strlen(ctx->error.data);
+        ngx_http_cognito_auth_set_reason(ctx, ctx->code);
 
         desc.data = (u_char *) ctx->msg;
         desc.len = ngx_strlen(ctx->msg);
@@ -816,7 +833,7 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "cognito auth: access denied: %V", &ctx->reason);
 
-        if (ctx->error.data[0] == 's') {
+        if (ctx->why == NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED) {
             ngx_str_set(&error, "insufficient_scope");
 
         } else {
@@ -854,6 +871,8 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
             return NGX_ERROR;
         }
     }
+
+    ngx_http_cognito_auth_count(r, ctx, 0);
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 

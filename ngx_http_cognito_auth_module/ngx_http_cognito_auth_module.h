@@ -23,8 +23,61 @@
 #define NGX_HTTP_COGNITO_AUTH_CACHE_SIZE   1024  /* verified tokens */
 
 
+/* reasons beyond the core's codes, for $cognito_error and metrics */
+#define NGX_HTTP_COGNITO_AUTH_GROUP_DENIED      (COGNITO_ERR_LAST + 0)
+#define NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED      (COGNITO_ERR_LAST + 1)
+#define NGX_HTTP_COGNITO_AUTH_TENANT_MISSING    (COGNITO_ERR_LAST + 2)
+#define NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED    (COGNITO_ERR_LAST + 3)
+#define NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE  (COGNITO_ERR_LAST + 4)
+#define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 5)
+
+
 #define NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM  1
 #define NGX_HTTP_COGNITO_AUTH_TENANT_GROUP  2
+
+
+/* a pool's state in the shared zone: bytes and counters only */
+typedef struct {
+    u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
+    size_t                         key_len;
+    ngx_uint_t                     used;
+
+    uint64_t                       generation;
+    u_char                        *jwks;          /* in the slab */
+    size_t                         jwks_len;
+    ngx_uint_t                     nkeys;
+
+    time_t                         expires;       /* refresh due */
+    time_t                         last_attempt;  /* last fetch started */
+    time_t                         last_good;
+    time_t                         loading_since;
+    ngx_uint_t                     loading;
+
+    ngx_atomic_t                   accepted;
+    ngx_atomic_t                   rejected[NGX_HTTP_COGNITO_AUTH_NREASONS];
+    ngx_atomic_t                   fetch_ok;
+    ngx_atomic_t                   fetch_failed;
+} ngx_http_cognito_auth_slot_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_slot_t   slots[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
+    ngx_http_cognito_auth_slot_t   nopool;        /* rejected before a pool
+                                                     was known */
+    ngx_atomic_t                   cache_hits;
+    ngx_atomic_t                   cache_misses;
+} ngx_http_cognito_auth_shctx_t;
+
+
+typedef struct ngx_http_cognito_auth_main_conf_s
+    ngx_http_cognito_auth_main_conf_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_shctx_t      *sh;
+    ngx_slab_pool_t                    *shpool;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+} ngx_http_cognito_auth_zone_ctx_t;
 
 
 /* one configured user pool (cognito_auth_pool) */
@@ -62,14 +115,14 @@ typedef struct {
 typedef struct ngx_http_cognito_auth_cache_s  ngx_http_cognito_auth_cache_t;
 
 
-typedef struct {
+struct ngx_http_cognito_auth_main_conf_s {
     ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
     ngx_shm_zone_t                *shm_zone;
 
     ngx_uint_t                     cache_size;
     ngx_http_cognito_auth_cache_t *cache;       /* this worker's */
     ngx_pool_t                    *cache_pool;
-} ngx_http_cognito_auth_main_conf_t;
+};
 
 
 typedef struct {
@@ -117,6 +170,7 @@ typedef struct {
 
     cognito_code_e                 code;      /* token verdict */
     const char                    *msg;
+    ngx_uint_t                     why;       /* code or policy reason */
     ngx_str_t                      error;     /* $cognito_error */
     ngx_str_t                      reason;    /* policy verdict */
     ngx_str_t                      tenant;
@@ -134,6 +188,7 @@ typedef struct {
     unsigned                       rejected:1;
     unsigned                       digested:1;
     unsigned                       cached:1;
+    unsigned                       counted:1;
 } ngx_http_cognito_auth_ctx_t;
 
 
@@ -158,8 +213,17 @@ ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
 void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
-void ngx_http_cognito_auth_cache_stats(ngx_http_request_t *r,
-    ngx_uint_t *hits, ngx_uint_t *misses);
+
+/* ngx_http_cognito_auth_metrics.c */
+void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_uint_t reason);
+void ngx_http_cognito_auth_count(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
+    ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool);
+char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* ngx_http_cognito_auth_variables.c */
 ngx_int_t ngx_http_cognito_auth_add_variables(ngx_conf_t *cf);

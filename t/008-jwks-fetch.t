@@ -17,18 +17,17 @@ __DATA__
 --- config
     location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
 --- request eval
-["GET /t", "GET /t", "GET /t"]
+["GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
 ["Authorization: Bearer " . Cognito::access_token(),
  "Authorization: Bearer " . Cognito::access_token(sub => "second"),
- "Authorization: Bearer " . Cognito::access_token(sub => "third")]
---- response_body eval
-["ok 11111111-2222-3333-4444-555555555555\n", "ok second\n", "ok third\n"]
---- grep_error_log eval
-qr/cognito auth: fetching JWKS of pool "test"/
---- grep_error_log_out
-cognito auth: fetching JWKS of pool "test"
+ "Authorization: Bearer " . Cognito::access_token(sub => "third"),
+ ""]
+--- response_body_like eval
+["^ok 11111111-2222-3333-4444-555555555555\n\$", "^ok second\n\$", "^ok third\n\$",
+ qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 3\n.*cognito_auth_jwks_keys\{pool="test"\} 2\ncognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n/s]
 --- no_error_log
 [error]
 [alert]
@@ -114,19 +113,17 @@ JWKS of pool "test" rejected
 --- config
     location = /_jwks { internal; proxy_pass http://jwks_rr/jwks.json; }
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
 --- request eval
-["GET /t", "GET /t", "GET /t"]
+["GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
 ["Authorization: Bearer " . Cognito::access_token(sub => "old"),
  "Authorization: Bearer " . Cognito::access_token(sub => "new", -key => "rsa-rotated", -kid => "test-key-3"),
- "Authorization: Bearer " . Cognito::access_token(sub => "new2", -key => "rsa-rotated", -kid => "test-key-3")]
---- response_body eval
-["ok old\n", "ok new\n", "ok new2\n"]
---- grep_error_log eval
-qr/cognito auth: fetching JWKS of pool "test"/
---- grep_error_log_out
-cognito auth: fetching JWKS of pool "test"
-cognito auth: fetching JWKS of pool "test"
+ "Authorization: Bearer " . Cognito::access_token(sub => "new2", -key => "rsa-rotated", -kid => "test-key-3"),
+ ""]
+--- response_body_like eval
+["^ok old\n\$", "^ok new\n\$", "^ok new2\n\$",
+ qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 2\n/]
 --- no_error_log
 [error]
 
@@ -139,16 +136,18 @@ cognito auth: fetching JWKS of pool "test"
 --- config
     location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
     location = /t { cognito_auth test; echo ok; }
+    location = /metrics { cognito_auth_metrics; }
 --- request eval
-["GET /t", "GET /t", "GET /t", "GET /t", "GET /t"]
+[("GET /t") x 6, "GET /metrics"]
 --- more_headers eval
-[map { "Authorization: Bearer " . Cognito::access_token(-key => "rsa-rotated", -kid => "random-$_") } 1 .. 5]
+["Authorization: Bearer " . Cognito::access_token(),
+ (map { "Authorization: Bearer " . Cognito::access_token(-key => "rsa-rotated", -kid => "random-$_") } 1 .. 5),
+ ""]
 --- error_code eval
-[401, 401, 401, 401, 401]
---- grep_error_log eval
-qr/cognito auth: fetching JWKS of pool "test"/
---- grep_error_log_out
-cognito auth: fetching JWKS of pool "test"
+[200, 401, 401, 401, 401, 401, 200]
+--- response_body_like eval
+["ok", ("no key for the token.s kid") x 5,
+ qr/result="kid_unknown"\} 5\n.*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\n/s]
 
 
 
@@ -167,13 +166,17 @@ cognito auth: fetching JWKS of pool "test"
 --- config
     location = /_jwks { internal; proxy_pass http://jwks_rr/jwks.json; proxy_next_upstream off; }
     location = /t { cognito_auth test; echo ok; }
+    location = /metrics { cognito_auth_metrics; }
 --- request eval
-["GET /t", "GET /t", "GET /t"]
+["GET /t", "GET /t", "GET /t", "GET /metrics"]
 --- more_headers eval
 ["Authorization: Bearer " . Cognito::access_token(),
  "Authorization: Bearer " . Cognito::access_token(-key => "rsa-rotated", -kid => "test-key-3"),
- "Authorization: Bearer " . Cognito::access_token()]
+ "Authorization: Bearer " . Cognito::access_token(),
+ ""]
 --- error_code eval
-[200, 401, 200]
---- error_log
-keeping the last good JWKS of pool "test"
+[200, 401, 200, 200]
+--- response_body_like eval
+["ok", "no key for the token.s kid", "ok",
+ qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
+

@@ -16,14 +16,15 @@ __DATA__
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
 --- config
     location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
-    location = /t { cognito_auth test; echo ok; }
+    location = /t { cognito_auth test; echo "ok $pid"; }
+    location = /metrics { cognito_auth_metrics; }
 --- request eval
-[("GET /t") x 8]
+[("GET /t") x 12, "GET /metrics"]
 --- more_headers eval
-[map { "Authorization: Bearer " . Cognito::access_token(sub => "u$_") } 1 .. 8]
---- response_body eval
-[("ok\n") x 8]
---- grep_error_log eval
-qr/cognito auth: fetching JWKS of pool "test"/
---- grep_error_log_out
-cognito auth: fetching JWKS of pool "test"
+[(map { "Authorization: Bearer " . Cognito::access_token(sub => "u$_") } 1 .. 12), ""]
+--- response_body_like eval
+[("^ok \\d+\n\$") x 12,
+ qr/result="accepted"\} 12\n.*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\n/s]
+--- no_error_log
+[error]
+[alert]
