@@ -37,6 +37,7 @@ typedef struct {
 struct cognito_keyset_s {
     cognito_key_t      *keys;
     size_t              nkeys;
+    EVP_MD             *md[3];       /* SHA-256/384/512, fetched once */
 };
 
 

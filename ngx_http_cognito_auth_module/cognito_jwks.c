@@ -97,6 +97,18 @@ cognito_keyset_load(const char *json, size_t len, cognito_keyset_t **out,
         goto failed;
     }
 
+    /* explicit fetches, once per keyset, spare verification the lookup */
+
+    ks->md[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ks->md[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
+    ks->md[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
+
+    if (ks->md[0] == NULL || ks->md[1] == NULL || ks->md[2] == NULL) {
+        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
+                           "SHA-2 digests unavailable");
+        goto failed;
+    }
+
     if (n) {
         ks->keys = calloc(n, sizeof(cognito_key_t));
         if (ks->keys == NULL) {
@@ -165,6 +177,10 @@ cognito_keyset_free(cognito_keyset_t *ks)
         EVP_PKEY_free(ks->keys[i].pkey);
         free(ks->keys[i].kid);
     }
+
+    EVP_MD_free(ks->md[0]);
+    EVP_MD_free(ks->md[1]);
+    EVP_MD_free(ks->md[2]);
 
     free(ks->keys);
     free(ks);

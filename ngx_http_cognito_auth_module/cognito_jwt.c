@@ -396,15 +396,15 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
     switch (tok->alg) {
 
     case COGNITO_ALG_RS256:
-        md = EVP_sha256();
+        md = ks->md[0];
         break;
 
     case COGNITO_ALG_RS384:
-        md = EVP_sha384();
+        md = ks->md[1];
         break;
 
     case COGNITO_ALG_RS512:
-        md = EVP_sha512();
+        md = ks->md[2];
         break;
 
     default:
