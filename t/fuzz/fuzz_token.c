@@ -209,6 +209,9 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     (void) cognito_token_claim_has(tok, "cognito:groups", "admin", 5);
     (void) cognito_token_claim_has(tok, "aud", "a", 1);
 
+    fuzz_assert(cognito_token_ref(tok) == tok);
+    cognito_token_free(tok);
+    fuzz_assert(cognito_token_kid(tok) != NULL);
     cognito_token_free(tok);
 }
 

@@ -536,6 +536,12 @@ t_tokens(const cognito_keyset_t *ks)
            COGNITO_ERR_TOKEN_MALFORMED, "truncated token (no signature)");
     free(p);
 
+    p = strdup(jwt);
+    p[strrchr(p, '.') - p + 1] = '\0';
+    t_code(t_run(p, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_TOKEN_MALFORMED, "empty signature");
+    free(p);
+
     free(jwt);
 
     jwt = t_mint(T_HDR, T_ID, t_key2, EVP_sha256());
@@ -563,6 +569,9 @@ t_tokens(const cognito_keyset_t *ks)
     jwt = t_mint("{\"alg\":\"none\",\"kid\":\"k1\"}", T_ID, NULL, NULL);
     t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_ALG_NONE,
            "alg none");
+    *(strrchr(jwt, '.') + 1) = '\0';
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_ALG_NONE,
+           "alg none, unsecured (empty signature)");
     free(jwt);
 
     /* the header */
@@ -1090,6 +1099,48 @@ t_render(const cognito_keyset_t *ks)
 
 
 static void
+t_ref_digest(void)
+{
+    char             *jwt;
+    cognito_err_t     err;
+    cognito_token_t  *tok, *ref;
+    unsigned char     d[COGNITO_DIGEST_LEN];
+
+    static const unsigned char  abc[] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+        0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+        0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
+    };
+
+    t_ok(cognito_digest("abc", 3, d) == COGNITO_OK
+         && memcmp(d, abc, sizeof(abc)) == 0,
+         "digest: SHA-256 of \"abc\"");
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    tok = NULL;
+    (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+
+    if (tok == NULL) {
+        t_ok(0, "ref: parse");
+        free(jwt);
+        return;
+    }
+
+    ref = cognito_token_ref(tok);
+    cognito_token_free(tok);
+
+    /* the first free only dropped a reference */
+
+    t_ok(ref == tok && strcmp(cognito_token_iss(ref), T_ISS) == 0,
+         "ref: a referenced token outlives one free");
+
+    cognito_token_free(ref);
+    free(jwt);
+}
+
+
+static void
 t_names(void)
 {
     int          i, j, bad;
@@ -1164,6 +1215,7 @@ main(void)
     t_keysets();
     t_render(ks);
     t_names();
+    t_ref_digest();
 
     cognito_keyset_free(ks);
 
