@@ -135,7 +135,7 @@ GET /t
 my @p = split /\./, Cognito::access_token();
 my $evil = Cognito::access_token(sub => "admin");
 $p[1] = (split /\./, $evil)[1];
-"Authorization: Bearer " . join ".", @p
+"Authorization: Bearer " . CORE::join(".", @p)
 --- error_code: 401
 --- error_log
 cognito auth: token rejected: bad_signature
