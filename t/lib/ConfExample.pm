@@ -124,6 +124,13 @@ sub split_top {
     return @parts;
 }
 
+# no quote left open in a line's text before a '#'
+sub _unquoted {
+    my $s = shift;
+    $s =~ s/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'//g;
+    return $s !~ /["']/;
+}
+
 sub _blank { return $_[0] =~ /^\s*$/ }
 
 # index of the '}' matching the '{' at $open
@@ -190,8 +197,8 @@ sub rewrite {
 
     # comments first: URLs and directives in them must not be rewritten
     # into something that looks live
-    $text =~ s/^([ \t]*)#.*$/$1#/mg;
-    $text =~ s/[ \t]+#[^'"\n]*$//mg;
+    $text =~ s/^[ \t]*#.*\n//mg;
+    $text =~ s/^(.*?)[ \t]+#.*$/_unquoted($1) ? $1 : $&/mge;
 
     $text =~ s{(cognito_auth_pool\s[^;]*)}{_rewrite_pool($1, %opt)}ge;
 
