@@ -87,6 +87,7 @@ static const char  *cognito_code_names[] = {
     "wrong_issuer",
     "wrong_token_use",
     "wrong_client",
+    "token_revoked",
     "jwks_invalid",
     "jwks_no_keys",
     "out_of_memory",
@@ -1006,6 +1007,11 @@ cognito_client_allowed(json_t *v, const cognito_rules_t *rules)
     return 0;
 }
 
+
+/*
+ * Scalars as text; an array of scalars joined by sep; an object, or an
+ * array holding an object, an array or null, as compact JSON.
+ */
 
 static int
 cognito_render(json_t *v, const char *sep, cognito_out_t *out)

@@ -72,6 +72,7 @@ typedef enum {
     COGNITO_ERR_ISSUER,
     COGNITO_ERR_TOKEN_USE,
     COGNITO_ERR_CLIENT,              /* aud / client_id not allowed */
+    COGNITO_ERR_REVOKED,             /* on a revocation list */
     COGNITO_ERR_JWKS_JSON,           /* JWKS document unusable */
     COGNITO_ERR_JWKS_NO_KEYS,        /* JWKS has no usable RSA key */
     COGNITO_ERR_NOMEM,

@@ -899,6 +899,8 @@ ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
         return;
     }
 
+    ngx_http_cognito_auth_revocation_exit(camcf);
+
     if (camcf->cache_pool != NULL) {
         ngx_destroy_pool(camcf->cache_pool);
         camcf->cache_pool = NULL;

@@ -91,6 +91,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cognito_auth_revocation_list"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_cognito_auth_revocation_list,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cognito_auth_pool"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_cognito_auth_pool,
@@ -201,7 +208,7 @@ ngx_module_t  ngx_http_cognito_auth_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_cognito_auth_revocation_init, /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_cognito_auth_exit_process,    /* exit process */
@@ -572,9 +579,10 @@ static ngx_int_t
 ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
-    cognito_err_t                  err;
-    cognito_rules_t                rules;
-    ngx_http_cognito_auth_pool_t  *pool;
+    cognito_err_t                       err;
+    cognito_rules_t                     rules;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
 
     pool = ctx->pool;
 
@@ -587,6 +595,18 @@ ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
 
     if (cognito_token_check_claims(ctx->tok, &rules, ngx_time(), &err)
         != COGNITO_OK)
+    {
+        ctx->code = err.code;
+        ctx->msg = err.msg;
+        ctx->valid = 0;
+        return NGX_OK;
+    }
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (camcf->revocation != NULL
+        && cognito_revocation_check(camcf->revocation, ctx->tok, &err)
+           != COGNITO_OK)
     {
         ctx->code = err.code;
         ctx->msg = err.msg;

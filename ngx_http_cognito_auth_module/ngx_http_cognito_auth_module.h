@@ -14,6 +14,7 @@
 
 #include "cognito_jwt.h"
 #include "cognito_jwks.h"
+#include "cognito_revoke.h"
 
 
 #define NGX_HTTP_COGNITO_AUTH_MAX_POOLS    64
@@ -122,6 +123,16 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_uint_t                     cache_size;
     ngx_http_cognito_auth_cache_t *cache;       /* this worker's */
     ngx_pool_t                    *cache_pool;
+
+    /* cognito_auth_revocation_list */
+    ngx_str_t                      revocation_file;
+    ngx_msec_t                     revocation_check;
+    cognito_revocation_t          *revocation_conf;   /* read at load */
+    cognito_revocation_t          *revocation;        /* this worker's */
+    ngx_file_uniq_t                revocation_uniq;
+    time_t                         revocation_mtime;
+    off_t                          revocation_size;
+    ngx_event_t                    revocation_ev;
 };
 
 
@@ -213,6 +224,13 @@ ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
 void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+
+/* ngx_http_cognito_auth_revoke.c */
+char *ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle);
+void ngx_http_cognito_auth_revocation_exit(
+    ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_metrics.c */
 void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,

@@ -1,0 +1,258 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * Revocation lists: jti, origin_jti and sub-issued-before entries, held in
+ * jansson objects used as hash sets.  Claims are read through the token's
+ * public accessors only.
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cognito_internal.h"
+#include "cognito_revoke.h"
+
+
+#define COGNITO_REVOKE_CLAIM_MAX  512
+
+
+struct cognito_revocation_s {
+    json_t             *jti;         /* object: jti -> true */
+    json_t             *origin_jti;  /* object: origin_jti -> true */
+    json_t             *sub;         /* object: sub -> issued-before epoch */
+    size_t              count;
+};
+
+
+static int cognito_revocation_set(json_t *list, json_t **set,
+    size_t *count);
+static long cognito_revocation_claim(const cognito_token_t *tok,
+    const char *name, char *buf, size_t size);
+
+
+int
+cognito_revocation_load(const char *json, size_t len,
+    cognito_revocation_t **out, cognito_err_t *err)
+{
+    json_t                *root, *v;
+    const char            *key;
+    json_error_t           jerr;
+    cognito_revocation_t  *rl;
+
+    *out = NULL;
+
+    if (len > COGNITO_REVOCATION_MAX_LEN) {
+        return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                             "revocation list too large");
+    }
+
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+
+    if (root == NULL || !json_is_object(root)) {
+        json_decref(root);
+        return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                             "revocation list is not a JSON object");
+    }
+
+    rl = calloc(1, sizeof(cognito_revocation_t));
+    if (rl == NULL) {
+        json_decref(root);
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    json_object_foreach(root, key, v) {
+
+        if (strcmp(key, "jti") == 0) {
+            if (cognito_revocation_set(v, &rl->jti, &rl->count)
+                != COGNITO_OK)
+            {
+                goto invalid;
+            }
+
+        } else if (strcmp(key, "origin_jti") == 0) {
+            if (cognito_revocation_set(v, &rl->origin_jti, &rl->count)
+                != COGNITO_OK)
+            {
+                goto invalid;
+            }
+
+        } else if (strcmp(key, "sub") == 0) {
+            const char  *sub;
+            json_t      *t;
+
+            if (!json_is_object(v)) {
+                goto invalid;
+            }
+
+            json_object_foreach(v, sub, t) {
+                if (!json_is_integer(t) || json_integer_value(t) < 0) {
+                    goto invalid;
+                }
+
+                rl->count++;
+            }
+
+            rl->sub = json_incref(v);
+
+        } else {
+            goto invalid;
+        }
+    }
+
+    json_decref(root);
+
+    *out = rl;
+
+    return cognito_error(err, COGNITO_OK, "ok");
+
+invalid:
+
+    json_decref(root);
+    cognito_revocation_free(rl);
+
+    return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+                         "revocation list: \"jti\" and \"origin_jti\" must "
+                         "be arrays of strings, \"sub\" an object of "
+                         "epoch seconds");
+}
+
+
+static int
+cognito_revocation_set(json_t *list, json_t **set, size_t *count)
+{
+    size_t   i;
+    json_t  *v;
+
+    if (!json_is_array(list) || *set != NULL) {
+        return COGNITO_ERR_JWKS_JSON;
+    }
+
+    *set = json_object();
+    if (*set == NULL) {
+        return COGNITO_ERR_NOMEM;
+    }
+
+    json_array_foreach(list, i, v) {
+        if (!json_is_string(v)
+            || json_object_set_new(*set, json_string_value(v), json_true())
+               != 0)
+        {
+            return COGNITO_ERR_JWKS_JSON;
+        }
+
+        (*count)++;
+    }
+
+    return COGNITO_OK;
+}
+
+
+void
+cognito_revocation_free(cognito_revocation_t *rl)
+{
+    if (rl == NULL) {
+        return;
+    }
+
+    json_decref(rl->jti);
+    json_decref(rl->origin_jti);
+    json_decref(rl->sub);
+
+    free(rl);
+}
+
+
+size_t
+cognito_revocation_count(const cognito_revocation_t *rl)
+{
+    return rl->count;
+}
+
+
+int
+cognito_revocation_check(const cognito_revocation_t *rl,
+    const cognito_token_t *tok, cognito_err_t *err)
+{
+    long        n;
+    char        buf[COGNITO_REVOKE_CLAIM_MAX + 1];
+    json_t     *before;
+    const char *path[1];
+
+    if (rl->jti != NULL) {
+        n = cognito_revocation_claim(tok, "jti", buf, sizeof(buf));
+
+        if (n >= 0 && json_object_get(rl->jti, buf) != NULL) {
+            return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
+        }
+    }
+
+    if (rl->origin_jti != NULL) {
+        n = cognito_revocation_claim(tok, "origin_jti", buf, sizeof(buf));
+
+        if (n >= 0 && json_object_get(rl->origin_jti, buf) != NULL) {
+            return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
+        }
+    }
+
+    if (rl->sub != NULL) {
+        n = cognito_revocation_claim(tok, "sub", buf, sizeof(buf));
+
+        if (n >= 0) {
+            before = json_object_get(rl->sub, buf);
+
+            if (before != NULL) {
+                char   iat[32];
+                long   m;
+
+                path[0] = "iat";
+                m = cognito_token_claim(tok, path, 1, ",", iat,
+                                        sizeof(iat) - 1);
+
+                /* no usable iat: issued at an unknown time, so revoked */
+
+                if (m <= 0 || m >= (long) sizeof(iat) - 1) {
+                    return cognito_error(err, COGNITO_ERR_REVOKED,
+                                         "token revoked");
+                }
+
+                iat[m] = '\0';
+
+                if (strtoll(iat, NULL, 10)
+                    < (long long) json_integer_value(before))
+                {
+                    return cognito_error(err, COGNITO_ERR_REVOKED,
+                                         "token revoked");
+                }
+            }
+        }
+    }
+
+    return cognito_error(err, COGNITO_OK, "ok");
+}
+
+
+/* a string claim as a C string; -1 when absent or too long */
+
+static long
+cognito_revocation_claim(const cognito_token_t *tok, const char *name,
+    char *buf, size_t size)
+{
+    long         n;
+    const char  *path[1];
+
+    path[0] = name;
+
+    n = cognito_token_claim(tok, path, 1, ",", buf, size - 1);
+
+    if (n < 0 || (size_t) n >= size - 1 || memchr(buf, '\0', n) != NULL) {
+        return -1;
+    }
+
+    buf[n] = '\0';
+
+    return n;
+}

@@ -1,0 +1,282 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * cognito_auth_revocation_list: a JSON file of revoked jti, origin_jti and
+ * sub-issued-before entries.  Read and checked at configuration time; each
+ * worker then looks at the file's identity on a timer and re-reads it when
+ * it changes, so revocations apply without a reload.  The file is small
+ * and local; requests never touch it.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_cognito_auth_module.h"
+
+
+static ngx_int_t ngx_http_cognito_auth_revocation_read(ngx_log_t *log,
+    ngx_str_t *name, ngx_file_info_t *fi, cognito_revocation_t **rl,
+    cognito_err_t *err);
+static void ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev);
+static void ngx_http_cognito_auth_revocation_cleanup(void *data);
+
+
+/* cognito_auth_revocation_list path [check=time]; */
+
+char *
+ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    ngx_str_t            *value, s;
+    ngx_msec_t            check;
+    cognito_err_t         err;
+    ngx_file_info_t       fi;
+    ngx_pool_cleanup_t   *cln;
+
+    if (camcf->revocation_file.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    check = 5000;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "check=", 6) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 6;
+        s.len = value[2].len - 6;
+
+        check = ngx_parse_time(&s, 0);
+
+        if (check == (ngx_msec_t) NGX_ERROR || check == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid duration in \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    camcf->revocation_file = value[1];
+    camcf->revocation_check = check;
+
+    if (ngx_conf_full_name(cf->cycle, &camcf->revocation_file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_cognito_auth_revocation_read(cf->log,
+                                              &camcf->revocation_file, &fi,
+                                              &camcf->revocation_conf, &err)
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid revocation list \"%V\": %s",
+                           &camcf->revocation_file, err.msg);
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_cognito_auth_revocation_cleanup;
+    cln->data = camcf->revocation_conf;
+
+    camcf->revocation = camcf->revocation_conf;
+    camcf->revocation_uniq = ngx_file_uniq(&fi);
+    camcf->revocation_mtime = ngx_file_mtime(&fi);
+    camcf->revocation_size = ngx_file_size(&fi);
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_revocation_read(ngx_log_t *log, ngx_str_t *name,
+    ngx_file_info_t *fi, cognito_revocation_t **rl, cognito_err_t *err)
+{
+    u_char      *buf;
+    size_t       size;
+    ssize_t      n;
+    ngx_fd_t     fd;
+    ngx_int_t    rc;
+
+    static const char  *open_failed = "cannot be opened";
+    static const char  *too_large = "too large";
+    static const char  *read_failed = "cannot be read";
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      ngx_open_file_n " \"%V\" failed", name);
+        err->msg = open_failed;
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+    buf = NULL;
+
+    if (ngx_fd_info(fd, fi) == NGX_FILE_ERROR) {
+        err->msg = read_failed;
+        goto done;
+    }
+
+    size = (size_t) ngx_file_size(fi);
+
+    if (size > COGNITO_REVOCATION_MAX_LEN) {
+        err->msg = too_large;
+        goto done;
+    }
+
+    buf = ngx_alloc(size + 1, log);
+    if (buf == NULL) {
+        err->msg = read_failed;
+        goto done;
+    }
+
+    n = ngx_read_fd(fd, buf, size);
+
+    if (n != (ssize_t) size) {
+        err->msg = read_failed;
+        goto done;
+    }
+
+    if (cognito_revocation_load((const char *) buf, size, rl, err)
+        == COGNITO_OK)
+    {
+        rc = NGX_OK;
+    }
+
+done:
+
+    if (buf != NULL) {
+        ngx_free(buf);
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", name);
+    }
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle)
+{
+    ngx_http_conf_ctx_t                *hctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+    if (hctx == NULL) {
+        return NGX_OK;
+    }
+
+    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
+
+    if (camcf == NULL || camcf->revocation_file.data == NULL) {
+        return NGX_OK;
+    }
+
+    camcf->revocation_ev.handler = ngx_http_cognito_auth_revocation_timer;
+    camcf->revocation_ev.data = camcf;
+    camcf->revocation_ev.log = cycle->log;
+    camcf->revocation_ev.cancelable = 1;
+
+    ngx_add_timer(&camcf->revocation_ev, camcf->revocation_check);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = ev->data;
+
+    cognito_err_t          err;
+    ngx_file_info_t        fi;
+    cognito_revocation_t  *rl;
+
+    if (ngx_exiting || ngx_quit || ngx_terminate) {
+        return;
+    }
+
+    if (ngx_file_info(camcf->revocation_file.data, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, ev->log, ngx_errno,
+                      "cognito auth: revocation list \"%V\": "
+                      ngx_file_info_n " failed, keeping the last one",
+                      &camcf->revocation_file);
+        goto next;
+    }
+
+    if (ngx_file_uniq(&fi) == camcf->revocation_uniq
+        && ngx_file_mtime(&fi) == camcf->revocation_mtime
+        && ngx_file_size(&fi) == camcf->revocation_size)
+    {
+        goto next;
+    }
+
+    if (ngx_http_cognito_auth_revocation_read(ev->log,
+                                              &camcf->revocation_file, &fi,
+                                              &rl, &err)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, ev->log, 0,
+                      "cognito auth: revocation list \"%V\" %s, "
+                      "keeping the last one",
+                      &camcf->revocation_file, err.msg);
+
+        /* do not read a broken file again until it changes */
+
+    } else {
+        if (camcf->revocation != camcf->revocation_conf) {
+            cognito_revocation_free(camcf->revocation);
+        }
+
+        camcf->revocation = rl;
+
+        ngx_log_error(NGX_LOG_NOTICE, ev->log, 0,
+                      "cognito auth: revocation list \"%V\" reloaded: "
+                      "%uz entries", &camcf->revocation_file,
+                      cognito_revocation_count(rl));
+    }
+
+    camcf->revocation_uniq = ngx_file_uniq(&fi);
+    camcf->revocation_mtime = ngx_file_mtime(&fi);
+    camcf->revocation_size = ngx_file_size(&fi);
+
+next:
+
+    ngx_add_timer(ev, camcf->revocation_check);
+}
+
+
+void
+ngx_http_cognito_auth_revocation_exit(ngx_http_cognito_auth_main_conf_t *camcf)
+{
+    if (camcf->revocation != NULL
+        && camcf->revocation != camcf->revocation_conf)
+    {
+        cognito_revocation_free(camcf->revocation);
+    }
+
+    camcf->revocation = camcf->revocation_conf;
+}
+
+
+static void
+ngx_http_cognito_auth_revocation_cleanup(void *data)
+{
+    cognito_revocation_free(data);
+}
