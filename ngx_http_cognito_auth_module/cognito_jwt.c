@@ -95,6 +95,13 @@ static const char  *cognito_code_names[] = {
 };
 
 
+/* a compile-time check: one name for every code */
+
+typedef char cognito_code_names_check_t[
+    sizeof(cognito_code_names) / sizeof(cognito_code_names[0])
+    == COGNITO_ERR_LAST ? 1 : -1];
+
+
 const char *
 cognito_code_name(cognito_code_e code)
 {
