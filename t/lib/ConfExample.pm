@@ -237,6 +237,36 @@ sub load {
     return ($http, $server);
 }
 
+# The text of a YAML block scalar ("key: |"), dedented, from a file of
+# conf-examples/ (enough YAML for the ingress-nginx manifests: the key's
+# line, then every more indented or blank line).  The first match, or the
+# n-th with a third argument.
+sub yaml_block {
+    my ($name, $key, $nth) = @_;
+    $nth //= 1;
+    my @lines = split /\n/, slurp(path($name)), -1;
+    my $seen = 0;
+    for (my $i = 0; $i < @lines; $i++) {
+        next unless $lines[$i] =~ /^(\s*)\Q$key\E:\s*\|[-+]?\s*$/;
+        next if ++$seen < $nth;
+        my $indent = length $1;
+        my @block;
+        for my $j ($i + 1 .. $#lines) {
+            my $l = $lines[$j];
+            if ($l =~ /^\s*$/) { push @block, ''; next }
+            $l =~ /^(\s*)/;
+            last if length($1) <= $indent;
+            push @block, $l;
+        }
+        pop @block while @block && $block[-1] eq '';
+        my ($min) = sort { $a <=> $b } map { /^(\s*)/; length $1 }
+                    grep { length } @block;
+        $min //= 0;
+        return join '', map { (length $_ ? substr($_, $min) : '') . "\n" } @block;
+    }
+    die "ConfExample: no block scalar \"$key\" in $name\n";
+}
+
 sub http_config { my @r = load(@_); return $r[0] }
 sub config      { my @r = load(@_); return $r[1] }
 
