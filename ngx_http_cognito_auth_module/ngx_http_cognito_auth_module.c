@@ -747,7 +747,8 @@ ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
         ctx->tenant.data = buf;
         ctx->tenant.len = n;
 
-        return NGX_OK;
+        return ngx_http_cognito_auth_sanitize(r, &ctx->tenant.data,
+                                              &ctx->tenant.len);
     }
 
 #if (NGX_PCRE)
@@ -810,7 +811,8 @@ ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
 
         ctx->tenant.len = len;
 
-        return NGX_OK;
+        return ngx_http_cognito_auth_sanitize(r, &ctx->tenant.data,
+                                              &ctx->tenant.len);
     }
     }
 #endif

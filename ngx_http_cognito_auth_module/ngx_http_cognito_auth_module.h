@@ -244,6 +244,8 @@ char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_variables.c */
+ngx_int_t ngx_http_cognito_auth_sanitize(ngx_http_request_t *r,
+    u_char **data, size_t *len);
 ngx_int_t ngx_http_cognito_auth_add_variables(ngx_conf_t *cf);
 char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

@@ -186,6 +186,57 @@ ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+/*
+ * Claims are attacker-influenced text (custom attributes): control bytes
+ * would split a header or a log line, so they are %XX-escaped.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_sanitize(ngx_http_request_t *r, u_char **data,
+    size_t *len)
+{
+    u_char      *p, *d, *last;
+    ngx_uint_t   n;
+
+    static u_char  hex[] = "0123456789ABCDEF";
+
+    n = 0;
+    last = *data + *len;
+
+    for (p = *data; p < last; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            n++;
+        }
+    }
+
+    if (n == 0) {
+        return NGX_OK;
+    }
+
+    d = ngx_pnalloc(r->pool, *len + 2 * n);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
+
+    *data = d;
+
+    for (p = last - *len; p < last; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            *d++ = '%';
+            *d++ = hex[*p >> 4];
+            *d++ = hex[*p & 0xf];
+            continue;
+        }
+
+        *d++ = *p;
+    }
+
+    *len += 2 * n;
+
+    return NGX_OK;
+}
+
+
 static ngx_http_cognito_auth_ctx_t *
 ngx_http_cognito_auth_valid_ctx(ngx_http_request_t *r)
 {
@@ -240,8 +291,9 @@ static ngx_int_t
 ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
     const char **path, size_t npath, ngx_http_variable_value_t *v)
 {
-    long     n;
-    u_char  *buf;
+    long        n;
+    u_char     *buf;
+    ngx_str_t   val;
 
     n = cognito_token_claim(tok, path, npath, ",", NULL, 0);
 
@@ -256,8 +308,16 @@ ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
 
     (void) cognito_token_claim(tok, path, npath, ",", (char *) buf, n + 1);
 
-    v->data = buf;
-    v->len = n;
+    val.data = buf;
+    val.len = n;
+
+    if (ngx_http_cognito_auth_sanitize(r, &val.data, &val.len) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->data = val.data;
+    v->len = val.len;
+
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

@@ -93,3 +93,29 @@ GET /graphql
 "Authorization: Bearer " . Cognito::access_token()
 --- response_body_like
 ^auth=Bearer eyJ[\w.-]+$
+
+
+
+=== TEST 5: control characters in a claim cannot split a header
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location / { echo "tenant=[$http_x_tenant_id] user=[$http_x_user] injected=[$http_x_injected]"; }
+    }
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_tenant claim=custom:tenant;
+        cognito_auth_set_header X-Tenant-Id $cognito_tenant;
+        proxy_set_header X-User $cognito_username;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::id_token("custom:tenant" => "acme\r\nX-Injected: 1",
+                                              "cognito:username" => "eve\nX-Injected: 2")
+--- response_body
+tenant=[acme%0D%0AX-Injected: 1] user=[eve%0AX-Injected: 2] injected=[]
+--- no_error_log
+[error]
