@@ -22,6 +22,10 @@ _EOC_
 our $Http = ConfExample::http_config('shop-api.conf') . $Backend;
 our $Config = ConfExample::config('shop-api.conf');
 
+# conf-examples/cors.conf, the same pattern on its own
+our $CorsHttp = ConfExample::http_config('cors.conf') . $Backend;
+our $CorsConfig = ConfExample::config('cors.conf');
+
 sub employee {
     return "Authorization: Bearer "
         . Cognito::access_token("cognito:groups" => ["employees"], @_);
@@ -212,3 +216,62 @@ main::employee()
 --- request
 GET /admin
 --- error_code: 404
+
+
+
+=== TEST 14: cors.conf: a preflight from a preview origin (regex) passes without a token
+--- http_config eval: $::CorsHttp
+--- config eval: $::CorsConfig
+--- request
+OPTIONS /things/1
+--- more_headers
+Origin: https://pr-42.preview.example.com
+Access-Control-Request-Method: DELETE
+--- error_code: 204
+--- response_headers
+Access-Control-Allow-Origin: https://pr-42.preview.example.com
+Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS
+Access-Control-Allow-Headers: Authorization, Content-Type
+!WWW-Authenticate
+
+
+
+=== TEST 15: cors.conf: the actual request without a token: 401 with the CORS headers
+--- http_config eval: $::CorsHttp
+--- config eval: $::CorsConfig
+--- request
+DELETE /things/1
+--- more_headers
+Origin: https://app.example.com
+--- error_code: 401
+--- response_headers
+Access-Control-Allow-Origin: https://app.example.com
+!Access-Control-Allow-Methods
+
+
+
+=== TEST 16: cors.conf: the actual request with a token reaches the backend
+--- http_config eval: $::CorsHttp
+--- config eval: $::CorsConfig
+--- request
+DELETE /things/1
+--- more_headers eval
+"Origin: https://app.example.com\r\nAuthorization: Bearer " . Cognito::access_token()
+--- response_headers
+Access-Control-Allow-Origin: https://app.example.com
+--- response_body_like
+^DELETE /things/1 
+
+
+
+=== TEST 17: cors.conf: a lookalike origin gets no Access-Control-Allow-Origin
+--- http_config eval: $::CorsHttp
+--- config eval: $::CorsConfig
+--- request
+OPTIONS /things/1
+--- more_headers
+Origin: https://app.example.com.evil.net
+Access-Control-Request-Method: GET
+--- error_code: 204
+--- response_headers
+!Access-Control-Allow-Origin
