@@ -260,7 +260,7 @@ DELETE /things/1
 --- response_headers
 Access-Control-Allow-Origin: https://app.example.com
 --- response_body_like
-^DELETE /things/1 sub=
+^DELETE /things/1 sub=\[\] user=\[\] body=\[\]$
 
 
 
