@@ -335,15 +335,59 @@ cognito_token_ref(cognito_token_t *tok)
 }
 
 
+struct cognito_digest_s {
+    EVP_MD             *md;          /* fetched once */
+    EVP_MD_CTX         *ctx;         /* reused */
+};
+
+
+cognito_digest_t *
+cognito_digest_new(void)
+{
+    cognito_digest_t  *d;
+
+    d = calloc(1, sizeof(cognito_digest_t));
+    if (d == NULL) {
+        return NULL;
+    }
+
+    d->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    d->ctx = EVP_MD_CTX_new();
+
+    if (d->md == NULL || d->ctx == NULL) {
+        ERR_clear_error();
+        cognito_digest_free(d);
+        return NULL;
+    }
+
+    return d;
+}
+
+
+void
+cognito_digest_free(cognito_digest_t *d)
+{
+    if (d == NULL) {
+        return;
+    }
+
+    EVP_MD_CTX_free(d->ctx);
+    EVP_MD_free(d->md);
+    free(d);
+}
+
+
 int
-cognito_digest(const char *data, size_t len,
+cognito_digest(cognito_digest_t *d, const char *data, size_t len,
     unsigned char out[COGNITO_DIGEST_LEN])
 {
     unsigned int  n;
 
     n = COGNITO_DIGEST_LEN;
 
-    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1
+    if (EVP_DigestInit_ex(d->ctx, d->md, NULL) != 1
+        || EVP_DigestUpdate(d->ctx, data, len) != 1
+        || EVP_DigestFinal_ex(d->ctx, out, &n) != 1
         || n != COGNITO_DIGEST_LEN)
     {
         ERR_clear_error();

@@ -127,8 +127,15 @@ void cognito_token_free(cognito_token_t *tok);
  */
 cognito_token_t *cognito_token_ref(cognito_token_t *tok);
 
-/* SHA-256 of a token, the key of the verified-token cache */
-int cognito_digest(const char *data, size_t len,
+/*
+ * SHA-256 of a token, the key of the verified-token cache.  A digester
+ * fetches the algorithm once and reuses its context: one per worker.
+ */
+typedef struct cognito_digest_s  cognito_digest_t;
+
+cognito_digest_t *cognito_digest_new(void);
+void cognito_digest_free(cognito_digest_t *d);
+int cognito_digest(cognito_digest_t *d, const char *data, size_t len,
     unsigned char out[COGNITO_DIGEST_LEN]);
 
 /* header fields, valid while tok lives; never NULL after a good parse */

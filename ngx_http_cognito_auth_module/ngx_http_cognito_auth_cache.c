@@ -37,6 +37,7 @@ struct ngx_http_cognito_auth_cache_s {
     ngx_atomic_t                  *hits;      /* in the zone, if any */
     ngx_atomic_t                  *misses;
     ngx_atomic_t                   local[2];
+    cognito_digest_t              *digest;
 };
 
 
@@ -96,6 +97,11 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
         goto failed;
     }
 
+    cache->digest = cognito_digest_new();
+    if (cache->digest == NULL) {
+        goto failed;
+    }
+
     cache->hits = &cache->local[0];
     cache->misses = &cache->local[1];
 
@@ -146,7 +152,8 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    if (cognito_digest((const char *) token->data, token->len, ctx->digest)
+    if (cognito_digest(cache->digest, (const char *) token->data, token->len,
+                       ctx->digest)
         != COGNITO_OK)
     {
         return NGX_DECLINED;
@@ -335,6 +342,8 @@ ngx_http_cognito_auth_cache_cleanup(void *data)
 
     ngx_queue_t                     *q;
     ngx_http_cognito_auth_centry_t  *e;
+
+    cognito_digest_free(cache->digest);
 
     while (!ngx_queue_empty(&cache->lru)) {
         q = ngx_queue_head(&cache->lru);

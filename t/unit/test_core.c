@@ -1103,8 +1103,9 @@ t_ref_digest(void)
 {
     char             *jwt;
     cognito_err_t     err;
-    cognito_token_t  *tok, *ref;
-    unsigned char     d[COGNITO_DIGEST_LEN];
+    cognito_token_t   *tok, *ref;
+    cognito_digest_t  *dg;
+    unsigned char      d[COGNITO_DIGEST_LEN];
 
     static const unsigned char  abc[] = {
         0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
@@ -1113,9 +1114,16 @@ t_ref_digest(void)
         0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
     };
 
-    t_ok(cognito_digest("abc", 3, d) == COGNITO_OK
+    dg = cognito_digest_new();
+
+    t_ok(dg != NULL
+         && cognito_digest(dg, "abc", 3, d) == COGNITO_OK
+         && memcmp(d, abc, sizeof(abc)) == 0
+         && cognito_digest(dg, "abc", 3, d) == COGNITO_OK
          && memcmp(d, abc, sizeof(abc)) == 0,
-         "digest: SHA-256 of \"abc\"");
+         "digest: SHA-256 of \"abc\", twice with one digester");
+
+    cognito_digest_free(dg);
 
     jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
     tok = NULL;
