@@ -398,6 +398,13 @@ cognito_digest(cognito_digest_t *d, const char *data, size_t len,
 }
 
 
+unsigned
+cognito_token_alg(const cognito_token_t *tok)
+{
+    return tok->alg;
+}
+
+
 const char *
 cognito_token_kid(const cognito_token_t *tok)
 {

@@ -138,6 +138,9 @@ void cognito_digest_free(cognito_digest_t *d);
 int cognito_digest(cognito_digest_t *d, const char *data, size_t len,
     unsigned char out[COGNITO_DIGEST_LEN]);
 
+/* the header's alg as a COGNITO_ALG_* bit */
+unsigned cognito_token_alg(const cognito_token_t *tok);
+
 /* header fields, valid while tok lives; never NULL after a good parse */
 const char *cognito_token_kid(const cognito_token_t *tok);
 /* payload "iss" or NULL when absent or not a string */

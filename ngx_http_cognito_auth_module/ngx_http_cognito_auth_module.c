@@ -480,6 +480,17 @@ ngx_http_cognito_auth_parse(ngx_http_request_t *r,
 
     ctx->pool = pool;
 
+    /* the pool's own algs= list, before its keys are touched */
+
+    if (!(cognito_token_alg(ctx->tok) & pool->algs)) {
+        ctx->code = COGNITO_ERR_ALG_NOT_ALLOWED;
+        ctx->msg = "alg not allowed";
+        ctx->verified = 1;
+        return NGX_DECLINED;
+    }
+
+    ctx->pool = pool;
+
     return NGX_OK;
 }
 
