@@ -296,17 +296,28 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         rc = ngx_http_cognito_auth_verify(r, calcf, ctx);
 
         if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+            /* its error page, if any, is not checked again */
+            ctx->rejected = 1;
             ngx_http_cognito_auth_count(r, ctx, 0);
         }
 
         if (rc != NGX_OK) {
             return rc;
         }
+
+        ctx->sig_code = ctx->code;
+        ctx->sig_msg = ctx->msg;
     }
 
+    /* the token's verdict is kept; claims and policy are per location */
+
+    ctx->code = ctx->sig_code;
+    ctx->msg = ctx->sig_msg;
+    ctx->valid = 0;
     ctx->rejected = 0;
     ctx->error.len = 0;
     ctx->reason.len = 0;
+    ctx->tenant.len = 0;
 
     if (ctx->code == COGNITO_OK) {
         if (ngx_http_cognito_auth_check_claims(r, calcf, ctx) != NGX_OK) {

@@ -179,7 +179,9 @@ typedef struct {
     u_char                         digest[COGNITO_DIGEST_LEN];
     uint64_t                       cached_generation;
 
-    cognito_code_e                 code;      /* token verdict */
+    cognito_code_e                 sig_code;  /* parse and signature */
+    const char                    *sig_msg;
+    cognito_code_e                 code;      /* with this location's rules */
     const char                    *msg;
     ngx_uint_t                     why;       /* code or policy reason */
     ngx_str_t                      error;     /* $cognito_error */

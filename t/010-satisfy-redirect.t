@@ -108,3 +108,25 @@ GET /t
 --- error_code: 401
 --- response_body
 {"error":"Invalid or expired token"}
+
+
+
+=== TEST 7: after an internal redirect the new location's rules apply
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_token_use any;
+        try_files /nonexistent @idonly;
+    }
+    location @idonly {
+        cognito_auth test;
+        cognito_auth_token_use id;
+        echo "id only";
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- error_code: 401
+--- error_log
+token rejected: wrong_token_use
