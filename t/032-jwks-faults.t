@@ -60,6 +60,10 @@ _EOC_
     }
     location = /t { cognito_auth test; echo "ok \$cognito_sub"; }
     location = /metrics { cognito_auth_metrics; }
+    # two requests at once, each a main request of its own (TEST 39)
+    location = /both { echo_location_async /p1; echo_location_async /p2; }
+    location = /p1 { internal; proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/t; }
+    location = /p2 { internal; proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/t; }
 _EOC_
 
     if ($stale) {
@@ -522,3 +526,17 @@ return 500;
 ["^503 jwks_unavailable\n\$",
  qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 0\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} [12]\n/]
 --- timeout: 5
+
+
+
+=== TEST 39: concurrent requests during the first fetch wait for it instead of failing with 503
+--- refresh_min: 10s
+--- fault eval
+main::slow_body("0.5")
+--- request
+GET /both
+--- more_headers eval
+Cognito::bearer()
+--- response_body
+ok 11111111-2222-3333-4444-555555555555
+ok 11111111-2222-3333-4444-555555555555
