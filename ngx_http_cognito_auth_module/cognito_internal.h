@@ -31,6 +31,7 @@ typedef struct {
     size_t              kid_len;
     unsigned            alg;         /* COGNITO_ALG_*, 0: any RS* */
     EVP_PKEY           *pkey;        /* built once at load */
+    EVP_PKEY_CTX       *vctx;        /* verify context, PKCS#1 v1.5 */
 } cognito_key_t;
 
 
@@ -38,6 +39,8 @@ struct cognito_keyset_s {
     cognito_key_t      *keys;
     size_t              nkeys;
     EVP_MD             *md[3];       /* SHA-256/384/512, fetched once */
+    EVP_MD_CTX         *mctx;        /* scratch for hashing: a keyset is
+                                        used by one thread at a time */
 };
 
 

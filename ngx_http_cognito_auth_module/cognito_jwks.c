@@ -16,6 +16,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/param_build.h>
 
 #include "cognito_internal.h"
@@ -103,7 +104,12 @@ cognito_keyset_load(const char *json, size_t len, cognito_keyset_t **out,
     ks->md[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
     ks->md[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
 
-    if (ks->md[0] == NULL || ks->md[1] == NULL || ks->md[2] == NULL) {
+    ks->mctx = EVP_MD_CTX_new();
+
+    if (ks->md[0] == NULL || ks->md[1] == NULL || ks->md[2] == NULL
+        || ks->mctx == NULL)
+    {
+        ERR_clear_error();
         rc = cognito_error(err, COGNITO_ERR_INTERNAL,
                            "SHA-2 digests unavailable");
         goto failed;
@@ -174,10 +180,12 @@ cognito_keyset_free(cognito_keyset_t *ks)
     }
 
     for (i = 0; i < ks->nkeys; i++) {
+        EVP_PKEY_CTX_free(ks->keys[i].vctx);
         EVP_PKEY_free(ks->keys[i].pkey);
         free(ks->keys[i].kid);
     }
 
+    EVP_MD_CTX_free(ks->mctx);
     EVP_MD_free(ks->md[0]);
     EVP_MD_free(ks->md[1]);
     EVP_MD_free(ks->md[2]);
@@ -235,6 +243,7 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
     BIGNUM         *n, *e;
     unsigned        alg;
     EVP_PKEY       *pkey;
+    EVP_PKEY_CTX   *vctx;
     const char     *s, *kid;
     cognito_key_t  *key;
 
@@ -324,8 +333,23 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
         return COGNITO_KEY_SKIP;
     }
 
+    /* the verify context is set up once too, not per request */
+
+    vctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+
+    if (vctx == NULL
+        || EVP_PKEY_verify_init(vctx) != 1
+        || EVP_PKEY_CTX_set_rsa_padding(vctx, RSA_PKCS1_PADDING) <= 0)
+    {
+        ERR_clear_error();
+        EVP_PKEY_CTX_free(vctx);
+        EVP_PKEY_free(pkey);
+        return COGNITO_KEY_SKIP;
+    }
+
     kid_copy = malloc(kid_len + 1);
     if (kid_copy == NULL) {
+        EVP_PKEY_CTX_free(vctx);
         EVP_PKEY_free(pkey);
         return COGNITO_KEY_NOMEM;
     }
@@ -339,6 +363,7 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
     key->kid_len = kid_len;
     key->alg = alg;
     key->pkey = pkey;
+    key->vctx = vctx;
 
     return COGNITO_KEY_OK;
 

@@ -432,10 +432,10 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
     cognito_err_t *err)
 {
     int                   rc;
-    EVP_MD_CTX           *mctx;
-    EVP_PKEY_CTX         *pctx;
+    unsigned int          hlen;
     const EVP_MD         *md;
     const cognito_key_t  *key;
+    unsigned char         hash[EVP_MAX_MD_SIZE];
 
     if (tok == NULL || tok->sig == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
@@ -470,24 +470,19 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
         return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
     }
 
-    mctx = EVP_MD_CTX_new();
-    if (mctx == NULL) {
-        ERR_clear_error();
-        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-    }
+    /* hash the signing input, then one RSA public operation */
 
-    pctx = NULL;
-
-    if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey) != 1
-        || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0)
+    if (EVP_DigestInit_ex(ks->mctx, md, NULL) != 1
+        || EVP_DigestUpdate(ks->mctx, tok->input, tok->input_len) != 1
+        || EVP_DigestFinal_ex(ks->mctx, hash, &hlen) != 1
+        || EVP_PKEY_CTX_set_signature_md(key->vctx, md) <= 0)
     {
         rc = cognito_error(err, COGNITO_ERR_INTERNAL,
                            "signature verification setup failed");
         goto done;
     }
 
-    if (EVP_DigestVerify(mctx, tok->sig, tok->sig_len,
-                         (const unsigned char *) tok->input, tok->input_len)
+    if (EVP_PKEY_verify(key->vctx, tok->sig, tok->sig_len, hash, hlen)
         != 1)
     {
         rc = cognito_error(err, COGNITO_ERR_SIGNATURE,
@@ -499,7 +494,6 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
 
 done:
 
-    EVP_MD_CTX_free(mctx);
     ERR_clear_error();
 
     return rc;
