@@ -189,6 +189,7 @@ typedef struct {
     ngx_str_t                      tenant;
 
     ngx_http_request_t            *sr;        /* JWKS subrequest */
+    ngx_buf_t                     *body;      /* its body, bounded */
     ngx_int_t                      fetch_rc;
     ngx_uint_t                     waits;
 
@@ -197,6 +198,8 @@ typedef struct {
     unsigned                       valid:1;     /* and claims too */
     unsigned                       fetching:1;
     unsigned                       fetch_done:1;
+    unsigned                       fetch_tried:1;
+    unsigned                       too_big:1;
     unsigned                       forced:1;
     unsigned                       rejected:1;
     unsigned                       digested:1;
@@ -218,6 +221,7 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+ngx_int_t ngx_http_cognito_auth_body_filter_init(ngx_conf_t *cf);
 void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
 
 /* ngx_http_cognito_auth_cache.c */
