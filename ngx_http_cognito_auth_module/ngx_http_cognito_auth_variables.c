@@ -14,6 +14,11 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+#define NGX_HTTP_COGNITO_AUTH_VAR_TENANT  0
+#define NGX_HTTP_COGNITO_AUTH_VAR_POOL    1
+#define NGX_HTTP_COGNITO_AUTH_VAR_ERROR   2
+
+
 typedef struct {
     const char                   **path;
     size_t                         npath;
@@ -26,11 +31,7 @@ static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_render(ngx_http_request_t *r,
     cognito_token_t *tok, const char **path, size_t npath,
     ngx_http_variable_value_t *v);
-static ngx_int_t ngx_http_cognito_auth_tenant_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_cognito_auth_pool_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_cognito_auth_error_variable(ngx_http_request_t *r,
+static ngx_int_t ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
     ngx_http_request_t *r);
@@ -87,15 +88,15 @@ static ngx_http_variable_t  ngx_http_cognito_auth_vars[] = {
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("cognito_tenant"), NULL,
-      ngx_http_cognito_auth_tenant_variable, 0,
+      ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_TENANT,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("cognito_pool"), NULL,
-      ngx_http_cognito_auth_pool_variable, 0,
+      ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_POOL,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("cognito_error"), NULL,
-      ngx_http_cognito_auth_error_variable, 0,
+      ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_ERROR,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -327,66 +328,37 @@ ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
 
 
 static ngx_int_t
-ngx_http_cognito_auth_tenant_variable(ngx_http_request_t *r,
+ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t                    *s;
     ngx_http_cognito_auth_ctx_t  *ctx;
 
-    ctx = ngx_http_cognito_auth_valid_ctx(r);
+    s = NULL;
 
-    if (ctx == NULL || ctx->tenant.len == 0) {
+    if (data == NGX_HTTP_COGNITO_AUTH_VAR_ERROR) {
+        ctx = ngx_http_cognito_auth_get_ctx(r);
+
+        if (ctx != NULL) {
+            s = &ctx->error;
+        }
+
+    } else {
+        ctx = ngx_http_cognito_auth_valid_ctx(r);
+
+        if (ctx != NULL) {
+            s = (data == NGX_HTTP_COGNITO_AUTH_VAR_TENANT) ? &ctx->tenant
+                                                          : &ctx->pool->name;
+        }
+    }
+
+    if (s == NULL || s->len == 0) {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    v->data = ctx->tenant.data;
-    v->len = ctx->tenant.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_cognito_auth_pool_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_http_cognito_auth_ctx_t  *ctx;
-
-    ctx = ngx_http_cognito_auth_valid_ctx(r);
-
-    if (ctx == NULL || ctx->pool == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->data = ctx->pool->name.data;
-    v->len = ctx->pool->name.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_cognito_auth_error_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_http_cognito_auth_ctx_t  *ctx;
-
-    ctx = ngx_http_cognito_auth_get_ctx(r);
-
-    if (ctx == NULL || ctx->error.len == 0) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->data = ctx->error.data;
-    v->len = ctx->error.len;
+    v->data = s->data;
+    v->len = s->len;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
