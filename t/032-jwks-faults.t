@@ -354,15 +354,14 @@ JWKS of pool "test" rejected: JWKS has no usable RSA signing key
 
 
 
-=== TEST 24: 10 MiB body with the default subrequest buffer ("too big subrequest response"), no keys: 503, not a dropped connection
+=== TEST 24: 10 MiB body with the default subrequest buffer, no keys: 503, not a dropped connection
 --- fault
 echo -n '{"keys":['; echo_duplicate 1048576 '{"kty":"x"},'; echo '{}]}';
 --- error_code: 503
 --- response_body
 503 jwks_unavailable
 --- error_log
-too big subrequest response
-JWKS fetch of pool "test" failed: status 200, rc -1
+JWKS of pool "test" is larger than 262144 bytes
 no JWKS keys for pool "test", failing closed
 
 
@@ -383,7 +382,7 @@ echo -n '{"keys":['; echo_duplicate 1048576 '{"kty":"x"},'; echo '{}]}';
 --- response_body
 503 jwks_unavailable
 --- error_log
-JWKS of pool "test" rejected: JWKS empty or too large
+JWKS of pool "test" is larger than 262144 bytes
 no JWKS keys for pool "test", failing closed
 
 
@@ -420,7 +419,7 @@ alias $TEST_NGINX_HTML_DIR/big.json;
 --- response_body
 503 jwks_unavailable
 --- error_log
-JWKS of pool "test" rejected: JWKS empty or too large
+JWKS of pool "test" is larger than 262144 bytes
 
 
 
