@@ -524,6 +524,10 @@ ngx_http_cognito_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
 
+        if (b->last_buf || b->last_in_chain) {
+            ctx->body_done = 1;
+        }
+
         if (b->in_file && !ngx_buf_in_memory(b)) {
             /* spilled to a temporary file: far beyond any real JWKS */
             ctx->too_big = 1;
@@ -664,6 +668,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ctx->fetch_done = 0;
     ctx->fetch_tried = 1;
     ctx->too_big = 0;
+    ctx->body_done = 0;
     ctx->body = NULL;
     ctx->sr = sr;
 
@@ -712,6 +717,14 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                       "cognito auth: JWKS fetch of pool \"%V\" failed: "
                       "status %ui, rc %i",
                       &pool->name, sr->headers_out.status, rc);
+        goto failed;
+    }
+
+    if (!ctx->body_done && !ctx->too_big) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: JWKS fetch of pool \"%V\" ended before "
+                      "its body did (an upstream error or timeout)",
+                      &pool->name);
         goto failed;
     }
 

@@ -200,6 +200,7 @@ typedef struct {
     unsigned                       fetch_done:1;
     unsigned                       fetch_tried:1;
     unsigned                       too_big:1;
+    unsigned                       body_done:1;
     unsigned                       forced:1;
     unsigned                       rejected:1;
     unsigned                       digested:1;
