@@ -710,7 +710,6 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     }
 
     ctx->fetch_done = 1;
-    ctx->fetch_rc = NGX_ERROR;
 
     if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -817,8 +816,6 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                   "cognito auth: JWKS of pool \"%V\" loaded: %uz keys, "
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
-
-    ctx->fetch_rc = NGX_OK;
 
     return rc;
 

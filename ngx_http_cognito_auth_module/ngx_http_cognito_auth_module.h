@@ -190,7 +190,6 @@ typedef struct {
 
     ngx_http_request_t            *sr;        /* JWKS subrequest */
     ngx_buf_t                     *body;      /* its body, bounded */
-    ngx_int_t                      fetch_rc;
     ngx_uint_t                     waits;
 
     unsigned                       parsed:1;
