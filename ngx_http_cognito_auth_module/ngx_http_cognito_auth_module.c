@@ -28,8 +28,8 @@ static ngx_int_t ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_policy(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
-static ngx_int_t ngx_http_cognito_auth_any_of(cognito_token_t *tok,
-    const char *claim, ngx_array_t *names);
+static ngx_int_t ngx_http_cognito_auth_any_of(ngx_http_request_t *r,
+    cognito_token_t *tok, const char *claim, ngx_array_t *names);
 static ngx_int_t ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -646,6 +646,7 @@ static ngx_int_t
 ngx_http_cognito_auth_policy(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
+    ngx_int_t                         rc;
     ngx_str_t                         value;
     ngx_uint_t                        i, j;
     ngx_array_t                      *names;
@@ -656,9 +657,13 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         names = calcf->groups->elts;
 
         for (i = 0; i < calcf->groups->nelts; i++) {
-            if (!ngx_http_cognito_auth_any_of(ctx->tok, "cognito:groups",
-                                              &names[i]))
-            {
+            rc = ngx_http_cognito_auth_any_of(r, ctx->tok, "cognito:groups",
+                                              &names[i]);
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            if (rc == 0) {
                 ngx_http_cognito_auth_set_reason(ctx,
                                             NGX_HTTP_COGNITO_AUTH_GROUP_DENIED);
                 ngx_str_set(&ctx->reason, "not in a required group");
@@ -671,7 +676,12 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         names = calcf->scopes->elts;
 
         for (i = 0; i < calcf->scopes->nelts; i++) {
-            if (!ngx_http_cognito_auth_any_of(ctx->tok, "scope", &names[i])) {
+            rc = ngx_http_cognito_auth_any_of(r, ctx->tok, "scope", &names[i]);
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            if (rc == 0) {
                 ngx_http_cognito_auth_set_reason(ctx,
                                             NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED);
                 ngx_str_set(&ctx->reason, "insufficient scope");
@@ -721,17 +731,25 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
 
 
 static ngx_int_t
-ngx_http_cognito_auth_any_of(cognito_token_t *tok, const char *claim,
-    ngx_array_t *names)
+ngx_http_cognito_auth_any_of(ngx_http_request_t *r, cognito_token_t *tok,
+    const char *claim, ngx_array_t *names)
 {
-    ngx_str_t   *name;
-    ngx_uint_t   i;
+    ngx_str_t                  value;
+    ngx_uint_t                 i;
+    ngx_http_complex_value_t  *cv;
 
-    name = names->elts;
+    cv = names->elts;
 
     for (i = 0; i < names->nelts; i++) {
-        if (cognito_token_claim_has(tok, claim, (const char *) name[i].data,
-                                    name[i].len))
+        if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        /* a variable that is empty names nothing */
+
+        if (value.len
+            && cognito_token_claim_has(tok, claim, (const char *) value.data,
+                                       value.len))
         {
             return 1;
         }
@@ -1790,9 +1808,11 @@ ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     char  *p = conf;
 
-    ngx_str_t     *value, *s;
-    ngx_uint_t     i;
-    ngx_array_t  **lines, *names;
+    ngx_str_t                          *value;
+    ngx_uint_t                          i;
+    ngx_array_t                       **lines, *names;
+    ngx_http_complex_value_t           *cv;
+    ngx_http_compile_complex_value_t    ccv;
 
     lines = (ngx_array_t **) (p + cmd->offset);
 
@@ -1809,7 +1829,7 @@ ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     if (ngx_array_init(names, cf->pool, cf->args->nelts - 1,
-                       sizeof(ngx_str_t))
+                       sizeof(ngx_http_complex_value_t))
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -1828,12 +1848,22 @@ ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        s = ngx_array_push(names);
-        if (s == NULL) {
+        cv = ngx_array_push(names);
+        if (cv == NULL) {
             return NGX_CONF_ERROR;
         }
 
-        *s = value[i];
+        /* names may come from variables, e.g. a map on $request_method */
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
     }
 
     return NGX_CONF_OK;

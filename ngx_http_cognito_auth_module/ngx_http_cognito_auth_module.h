@@ -155,8 +155,8 @@ typedef struct {
     ngx_str_t                      realm;
     ngx_http_complex_value_t      *token;     /* cognito_auth_token */
 
-    ngx_array_t                   *groups;    /* ngx_array_t of ngx_str_t */
-    ngx_array_t                   *scopes;    /* ngx_array_t of ngx_str_t */
+    ngx_array_t                   *groups;    /* arrays of complex values */
+    ngx_array_t                   *scopes;    /* arrays of complex values */
     ngx_array_t                   *requires;  /* require_t */
 
     ngx_uint_t                     tenant_type;

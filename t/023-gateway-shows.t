@@ -1,6 +1,6 @@
 # Gateway 4 (conf-examples/shows-m2m.conf): client-credentials access
-# tokens, shows.read for GET, shows.write for writes (a map feeding
-# cognito_auth_require), /health open.
+# tokens, shows.read for GET, shows.write for writes (a map on the method
+# feeding cognito_auth_require_scope), /health open.
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -108,8 +108,10 @@ GET /shows
 --- more_headers eval
 main::m2m("shows-api/shows.write")
 --- error_code: 403
+--- response_headers_like
+WWW-Authenticate: Bearer realm="cognito", error="insufficient_scope".*
 --- error_log
-requirement not met
+access denied: insufficient scope
 
 
 
