@@ -29,7 +29,7 @@ static void ngx_http_cognito_auth_fetch_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 static void ngx_http_cognito_auth_wake(ngx_http_request_t *r);
-static ngx_int_t ngx_http_cognito_auth_install(ngx_log_t *log,
+static ngx_int_t ngx_http_cognito_auth_install(
     ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
     uint64_t generation);
 static void ngx_http_cognito_auth_keyset_cleanup(void *data);
@@ -452,8 +452,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
         if (cognito_keyset_load((const char *) copy, len, &nks, NULL, &err)
             == COGNITO_OK)
         {
-            if (ngx_http_cognito_auth_install(r->connection->log, pool, nks,
-                                              generation)
+            if (ngx_http_cognito_auth_install(pool, nks, generation)
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -805,10 +804,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
 
-    if (ngx_http_cognito_auth_install(r->connection->log, pool, ks,
-                                      generation)
-        != NGX_OK)
-    {
+    if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
         return rc;
     }
 
@@ -948,16 +944,19 @@ ngx_http_cognito_auth_wake(ngx_http_request_t *r)
 
 
 static ngx_int_t
-ngx_http_cognito_auth_install(ngx_log_t *log,
-    ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
-    uint64_t generation)
+ngx_http_cognito_auth_install(ngx_http_cognito_auth_pool_t *pool,
+    cognito_keyset_t *ks, uint64_t generation)
 {
     ngx_pool_t          *kp;
     ngx_pool_cleanup_t  *cln;
 
-    /* a keyset lives in a pool of its own, destroyed when replaced */
+    /*
+     * A keyset lives in a pool of its own, destroyed when replaced.  The
+     * pool outlives the request that built it: it logs to the cycle's log,
+     * never to a connection's.
+     */
 
-    kp = ngx_create_pool(NGX_MIN_POOL_SIZE, log);
+    kp = ngx_create_pool(NGX_MIN_POOL_SIZE, ngx_cycle->log);
     if (kp == NULL) {
         cognito_keyset_free(ks);
         return NGX_ERROR;
