@@ -112,16 +112,42 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
 }
 
 
+/*
+ * Names match case-insensitively and with "_" equal to "-": with
+ * underscores_in_headers on, a client's X_Tenant_Id would otherwise reach
+ * a FastCGI or uwsgi backend as the same HTTP_X_TENANT_ID.
+ */
+
 static ngx_uint_t
 ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
     ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n)
 {
-    ngx_uint_t  i;
+    u_char      a, b;
+    ngx_uint_t  i, k;
 
     for (i = 0; i < n; i++) {
-        if (h->key.len == hdr[i].name.len
-            && ngx_strncasecmp(h->key.data, hdr[i].name.data, h->key.len) == 0)
-        {
+        if (h->key.len != hdr[i].name.len) {
+            continue;
+        }
+
+        for (k = 0; k < h->key.len; k++) {
+            a = ngx_tolower(h->key.data[k]);
+            b = ngx_tolower(hdr[i].name.data[k]);
+
+            if (a == '_') {
+                a = '-';
+            }
+
+            if (b == '_') {
+                b = '-';
+            }
+
+            if (a != b) {
+                break;
+            }
+        }
+
+        if (k == h->key.len) {
             return 1;
         }
     }

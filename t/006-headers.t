@@ -119,3 +119,27 @@ GET /t
 tenant=[acme%0D%0AX-Injected: 1] user=[eve%0AX-Injected: 2] injected=[]
 --- no_error_log
 [error]
+
+
+
+=== TEST 6: with underscores_in_headers, X_Tenant_Id cannot stand in for X-Tenant-Id
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        underscores_in_headers on;
+        location / { echo -n $echo_client_request_headers; }
+    }
+--- config
+    underscores_in_headers on;
+    location = /t {
+        cognito_auth test;
+        cognito_auth_tenant claim=custom:tenant;
+        cognito_auth_set_header X-Tenant-Id $cognito_tenant;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/;
+    }
+--- request
+GET /t
+--- more_headers eval
+"X_Tenant_Id: evil\r\nx_tenant_id: evil2\r\nAuthorization: Bearer " . Cognito::id_token("custom:tenant" => "acme")
+--- response_body_like eval
+qr/\A(?!.*evil).*^X-Tenant-Id: acme\r$/ms
