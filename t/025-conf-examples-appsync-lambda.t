@@ -140,9 +140,7 @@ GET /reports/2024
 [401, 200]
 --- response_body_like eval
 [qr/token expired/,
- qr/^\{.*"uri":"\/items\/\\"x\\"","status":401,.*"cognito_sub":"",.*"cognito_error":"token_expired"\}\n$/]
---- response_body_unlike eval
-[qr/^$/, qr/eyJ/]
+ qr/\A(?!.*eyJ)\{.*"uri":"\/items\/\\"x\\"","status":401,.*"cognito_sub":"",.*"cognito_error":"token_expired"\}\n\z/s]
 
 
 
