@@ -84,8 +84,8 @@ POST /graphql
 --- more_headers eval
 "Authorization: Bearer " . main::groups_token("tenant-acme", "sales")
 --- error_code: 403
---- response_body_unlike
-POST /graphql
+--- response_body_unlike eval
+qr/POST \/graphql/
 --- error_log
 not in a required group
 --- no_error_log
