@@ -73,6 +73,8 @@ static char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_require(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_cognito_auth_compile(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_http_complex_value_t *cv);
 
 
 static ngx_command_t  ngx_http_cognito_auth_commands[] = {
@@ -1812,7 +1814,6 @@ ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t                          i;
     ngx_array_t                       **lines, *names;
     ngx_http_complex_value_t           *cv;
-    ngx_http_compile_complex_value_t    ccv;
 
     lines = (ngx_array_t **) (p + cmd->offset);
 
@@ -1855,13 +1856,7 @@ ngx_http_cognito_auth_any_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         /* names may come from variables, e.g. a map on $request_method */
 
-        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-        ccv.cf = cf;
-        ccv.value = &value[i];
-        ccv.complex_value = cv;
-
-        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        if (ngx_http_cognito_auth_compile(cf, &value[i], cv) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
     }
@@ -1956,7 +1951,6 @@ ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_str_t                          *value;
     ngx_uint_t                          i;
     ngx_http_cognito_auth_header_t     *h;
-    ngx_http_compile_complex_value_t    ccv;
 
     value = cf->args->elts;
 
@@ -2016,13 +2010,7 @@ ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
 
     h->name = value[1];
 
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[2];
-    ccv.complex_value = &h->value;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+    if (ngx_http_cognito_auth_compile(cf, &value[2], &h->value) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -2041,7 +2029,6 @@ ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t                          i, n;
     ngx_http_complex_value_t           *cv;
     ngx_http_cognito_auth_require_t    *req;
-    ngx_http_compile_complex_value_t    ccv;
 
     if (calcf->requires == NGX_CONF_UNSET_PTR) {
         calcf->requires = ngx_array_create(cf->pool, 2,
@@ -2097,16 +2084,26 @@ ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-        ccv.cf = cf;
-        ccv.value = &value[i];
-        ccv.complex_value = cv;
-
-        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        if (ngx_http_cognito_auth_compile(cf, &value[i], cv) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
     }
 
     return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_compile(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_complex_value_t *cv)
+{
+    ngx_http_compile_complex_value_t  ccv;
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+
+    return ngx_http_compile_complex_value(&ccv);
 }
