@@ -900,6 +900,10 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
         if (ctx->why == NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED) {
             ngx_str_set(&error, "insufficient_scope");
 
+        } else if (status == NGX_HTTP_UNAUTHORIZED) {
+            /* cognito_auth_require ... error=401: RFC 6750's code */
+            ngx_str_set(&error, "invalid_token");
+
         } else {
             ngx_str_set(&error, "forbidden");
         }

@@ -174,6 +174,10 @@ GET /t
 --- more_headers eval
 "Authorization: Bearer " . Cognito::access_token()
 --- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="cognito", error="invalid_token", error_description="requirement not met"
+--- response_body
+{"error":"invalid_token","error_description":"requirement not met"}
 
 
 
