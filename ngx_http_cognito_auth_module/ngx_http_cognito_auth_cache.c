@@ -8,6 +8,11 @@
  * token costs a digest and a lookup instead of an RSA verification; every
  * location still applies its own claim rules and policy.  Entries expire
  * at the token's "exp" and die with the pool's keys.
+ *
+ * The index is a hash table with a bucket per entry (rounded up to a power
+ * of two), indexed by the digest's first bytes: a SHA-256 is uniform, so
+ * chains stay short and a lookup touches one bucket and about one entry,
+ * where a tree of 1024 entries touched ten scattered nodes.
  */
 
 
@@ -18,20 +23,23 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
-typedef struct {
-    ngx_rbtree_node_t              node;      /* key: digest's first bytes */
-    ngx_queue_t                    queue;     /* LRU */
+typedef struct ngx_http_cognito_auth_centry_s
+    ngx_http_cognito_auth_centry_t;
+
+struct ngx_http_cognito_auth_centry_s {
+    ngx_http_cognito_auth_centry_t  *next;    /* in its bucket */
+    ngx_queue_t                    queue;     /* LRU, or the free list */
     u_char                         digest[COGNITO_DIGEST_LEN];
     ngx_http_cognito_auth_pool_t  *pool;
     uint64_t                       generation;
     time_t                         expires;
     cognito_token_t               *tok;
-} ngx_http_cognito_auth_centry_t;
+};
 
 
 struct ngx_http_cognito_auth_cache_s {
-    ngx_rbtree_t                   rbtree;
-    ngx_rbtree_node_t              sentinel;
+    ngx_http_cognito_auth_centry_t  **buckets;
+    ngx_uint_t                     mask;
     ngx_queue_t                    lru;
     ngx_queue_t                    free;
     ngx_atomic_t                  *hits;      /* in the zone, if any */
@@ -43,20 +51,19 @@ struct ngx_http_cognito_auth_cache_s {
 
 static ngx_http_cognito_auth_cache_t *ngx_http_cognito_auth_cache_get(
     ngx_http_request_t *r);
+static ngx_http_cognito_auth_centry_t **ngx_http_cognito_auth_cache_bucket(
+    ngx_http_cognito_auth_cache_t *cache, u_char *digest);
 static ngx_http_cognito_auth_centry_t *ngx_http_cognito_auth_cache_find(
     ngx_http_cognito_auth_cache_t *cache, u_char *digest);
 static void ngx_http_cognito_auth_cache_drop(
     ngx_http_cognito_auth_cache_t *cache, ngx_http_cognito_auth_centry_t *e);
-static void ngx_http_cognito_auth_cache_insert_value(
-    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
-    ngx_rbtree_node_t *sentinel);
 static void ngx_http_cognito_auth_cache_cleanup(void *data);
 
 
 static ngx_http_cognito_auth_cache_t *
 ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
 {
-    ngx_uint_t                          i;
+    ngx_uint_t                          i, n;
     ngx_pool_t                         *pool;
     ngx_pool_cleanup_t                 *cln;
     ngx_http_cognito_auth_cache_t      *cache;
@@ -92,6 +99,16 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
         goto failed;
     }
 
+    for (n = 1; n < camcf->cache_size; n <<= 1) { /* void */ }
+
+    cache->buckets = ngx_pcalloc(pool,
+                                 n * sizeof(ngx_http_cognito_auth_centry_t *));
+    if (cache->buckets == NULL) {
+        goto failed;
+    }
+
+    cache->mask = n - 1;
+
     cln = ngx_pool_cleanup_add(pool, 0);
     if (cln == NULL) {
         goto failed;
@@ -111,8 +128,6 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
         cache->misses = &zctx->sh->cache_misses;
     }
 
-    ngx_rbtree_init(&cache->rbtree, &cache->sentinel,
-                    ngx_http_cognito_auth_cache_insert_value);
     ngx_queue_init(&cache->lru);
     ngx_queue_init(&cache->free);
 
@@ -207,10 +222,10 @@ void
 ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
-    time_t                           exp;
-    ngx_queue_t                     *q;
-    ngx_http_cognito_auth_cache_t   *cache;
-    ngx_http_cognito_auth_centry_t  *e;
+    time_t                            exp;
+    ngx_queue_t                      *q;
+    ngx_http_cognito_auth_cache_t    *cache;
+    ngx_http_cognito_auth_centry_t   *e, **b;
 
     if (!ctx->digested || ctx->cached) {
         return;
@@ -244,16 +259,30 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     e = ngx_queue_data(q, ngx_http_cognito_auth_centry_t, queue);
 
     ngx_memcpy(e->digest, ctx->digest, COGNITO_DIGEST_LEN);
-    ngx_memcpy(&e->node.key, ctx->digest, sizeof(ngx_rbtree_key_t));
     e->pool = ctx->pool;
     e->generation = ctx->pool->generation;
     e->expires = exp;
     e->tok = cognito_token_ref(ctx->tok);
 
-    ngx_rbtree_insert(&cache->rbtree, &e->node);
+    b = ngx_http_cognito_auth_cache_bucket(cache, e->digest);
+    e->next = *b;
+    *b = e;
+
     ngx_queue_insert_head(&cache->lru, &e->queue);
 
     ctx->cached = 1;
+}
+
+
+static ngx_http_cognito_auth_centry_t **
+ngx_http_cognito_auth_cache_bucket(ngx_http_cognito_auth_cache_t *cache,
+    u_char *digest)
+{
+    uint64_t  key;
+
+    ngx_memcpy(&key, digest, sizeof(uint64_t));
+
+    return &cache->buckets[key & cache->mask];
 }
 
 
@@ -261,35 +290,15 @@ static ngx_http_cognito_auth_centry_t *
 ngx_http_cognito_auth_cache_find(ngx_http_cognito_auth_cache_t *cache,
     u_char *digest)
 {
-    ngx_rbtree_key_t                 key;
-    ngx_rbtree_node_t               *node, *sentinel;
     ngx_http_cognito_auth_centry_t  *e;
 
-    ngx_memcpy(&key, digest, sizeof(ngx_rbtree_key_t));
-
-    node = cache->rbtree.root;
-    sentinel = cache->rbtree.sentinel;
-
-    while (node != sentinel) {
-
-        if (key < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (key > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        e = (ngx_http_cognito_auth_centry_t *) node;
-
+    for (e = *ngx_http_cognito_auth_cache_bucket(cache, digest);
+         e != NULL;
+         e = e->next)
+    {
         if (ngx_memcmp(e->digest, digest, COGNITO_DIGEST_LEN) == 0) {
             return e;
         }
-
-        /* equal keys are inserted to the right */
-        node = node->right;
     }
 
     return NULL;
@@ -300,38 +309,26 @@ static void
 ngx_http_cognito_auth_cache_drop(ngx_http_cognito_auth_cache_t *cache,
     ngx_http_cognito_auth_centry_t *e)
 {
-    ngx_rbtree_delete(&cache->rbtree, &e->node);
+    ngx_http_cognito_auth_centry_t  **p;
+
+    for (p = ngx_http_cognito_auth_cache_bucket(cache, e->digest);
+         *p != NULL;
+         p = &(*p)->next)
+    {
+        if (*p == e) {
+            *p = e->next;
+            break;
+        }
+    }
+
+    e->next = NULL;
+
     ngx_queue_remove(&e->queue);
 
     cognito_token_free(e->tok);
     e->tok = NULL;
 
     ngx_queue_insert_head(&cache->free, &e->queue);
-}
-
-
-static void
-ngx_http_cognito_auth_cache_insert_value(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
-{
-    ngx_rbtree_node_t  **p;
-
-    for ( ;; ) {
-
-        p = (node->key < temp->key) ? &temp->left : &temp->right;
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
 }
 
 
