@@ -1187,6 +1187,172 @@ t_names(void)
 }
 
 
+/*
+ * Token memory (cognito_mem.c): a token parsed into caller memory puts
+ * every JSON value there; LeakSanitizer (make unit SANITIZE=1) fails the
+ * run if any went to the heap instead, since freeing such a token frees
+ * nothing.
+ */
+
+typedef struct {
+    void    *blocks[64];
+    size_t   n;
+    size_t   bytes;
+    size_t   fail_at;       /* the call that fails, 1-based; 0: none */
+} t_pool_t;
+
+
+static void *
+t_pool_alloc(void *data, size_t size)
+{
+    t_pool_t  *p = data;
+
+    if (p->n == sizeof(p->blocks) / sizeof(p->blocks[0])
+        || (p->fail_at && p->n + 1 == p->fail_at))
+    {
+        return NULL;
+    }
+
+    p->blocks[p->n] = malloc(size);
+
+    if (p->blocks[p->n] == NULL) {
+        return NULL;
+    }
+
+    p->bytes += size;
+
+    return p->blocks[p->n++];
+}
+
+
+static void
+t_pool_free(t_pool_t *p)
+{
+    while (p->n) {
+        free(p->blocks[--p->n]);
+    }
+
+    p->bytes = 0;
+}
+
+
+static void
+t_memory(cognito_keyset_t *ks)
+{
+    int               rc, ok;
+    char             *jwt, *big, *payload;
+    size_t            i;
+    json_t           *j;
+    t_pool_t          pool;
+    cognito_err_t     err;
+    cognito_token_t  *tok;
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+
+    memset(&pool, 0, sizeof(t_pool_t));
+    tok = NULL;
+
+    rc = cognito_token_parse_in(jwt, strlen(jwt), T_ALL_ALGS, t_pool_alloc,
+                                &pool, &tok, &err);
+    t_code(rc, COGNITO_OK, "memory: parse into caller memory");
+
+    if (tok != NULL) {
+        t_ok(pool.n >= 1 && pool.n <= 2,
+             "memory: a usual token takes one or two blocks (%zu, %zu bytes)",
+             pool.n, pool.bytes);
+        t_ok(strcmp(cognito_token_iss(tok), T_ISS) == 0
+             && cognito_token_verify(tok, ks, &err) == COGNITO_OK,
+             "memory: claims and signature of a token in caller memory");
+        t_ok(cognito_token_ref(tok) == NULL,
+             "memory: a token in caller memory cannot be referenced");
+        cognito_token_free(tok);
+    }
+
+    t_pool_free(&pool);
+
+    /* every failing allocation gives "out of memory", nothing leaks */
+
+    ok = 1;
+
+    for (i = 1; i <= 4; i++) {
+        memset(&pool, 0, sizeof(t_pool_t));
+        pool.fail_at = i;
+        tok = NULL;
+
+        rc = cognito_token_parse_in(jwt, strlen(jwt), T_ALL_ALGS,
+                                    t_pool_alloc, &pool, &tok, &err);
+
+        cognito_token_free(tok);
+        t_pool_free(&pool);
+
+        if (i == 1 ? rc != COGNITO_ERR_NOMEM
+                   : rc != COGNITO_ERR_NOMEM && rc != COGNITO_OK)
+        {
+            ok = 0;
+        }
+    }
+
+    t_ok(ok, "memory: allocation failures give out of memory");
+
+    free(jwt);
+
+    /* a payload many times the first chunk: more chunks, all freed */
+
+    big = malloc(4000);
+    payload = malloc(4200);
+
+    if (big == NULL || payload == NULL) {
+        t_fatal("malloc");
+    }
+
+    for (i = 0; i < 3999; i++) {
+        big[i] = (i % 2) ? ' ' : 'g';
+    }
+
+    big[3999] = '\0';
+
+    snprintf(payload, 4200, "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+             "\"aud\":\"client1\",\"exp\":2000000000,\"x\":\"%s\"}", big);
+
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+
+    tok = NULL;
+    rc = cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+    t_code(rc, COGNITO_OK, "memory: a large token in malloc'd chunks");
+
+    if (tok != NULL) {
+        t_ok(cognito_token_claim_has(tok, "x", "g", 1) == 1
+             && cognito_token_verify(tok, ks, &err) == COGNITO_OK,
+             "memory: a large token reads and verifies");
+        cognito_token_free(tok);
+    }
+
+    free(jwt);
+    free(payload);
+    free(big);
+
+    /* jansson outside a parse still uses the heap, freed as usual */
+
+    cognito_mem_init();
+
+    j = json_loads("{\"a\":[1,\"two\",{\"b\":null}]}", 0, NULL);
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    tok = NULL;
+    (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+
+    t_ok(j != NULL && tok != NULL
+         && json_array_size(json_object_get(j, "a")) == 3,
+         "memory: JSON made outside a parse is untouched by one");
+
+    cognito_token_free(tok);
+    json_decref(j);
+    free(jwt);
+
+    cognito_mem_done();
+}
+
+
 int
 main(void)
 {
@@ -1220,6 +1386,7 @@ main(void)
     t_ok(cognito_keyset_count(ks) == 2 && skipped == 0, "JWKS: count");
 
     t_tokens(ks);
+    t_memory(ks);
     t_keysets();
     t_render(ks);
     t_names();
