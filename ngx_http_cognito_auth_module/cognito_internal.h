@@ -31,7 +31,10 @@ typedef struct {
     size_t              kid_len;
     unsigned            alg;         /* COGNITO_ALG_*, 0: any RS* */
     EVP_PKEY           *pkey;        /* built once at load */
-    EVP_PKEY_CTX       *vctx;        /* verify context, PKCS#1 v1.5 */
+    EVP_PKEY_CTX       *vctx[3];     /* verify contexts, PKCS#1 v1.5 with
+                                        SHA-256/384/512 set once; NULL for
+                                        an algorithm the key's "alg" rules
+                                        out */
 } cognito_key_t;
 
 

@@ -38,6 +38,7 @@ static int cognito_key_str(json_t *jwk, const char *name, const char **s,
     size_t *len);
 static BIGNUM *cognito_key_bn(json_t *jwk, const char *name);
 static EVP_PKEY *cognito_key_pkey(BIGNUM *n, BIGNUM *e);
+static void cognito_vctx_free(EVP_PKEY_CTX **vctx);
 
 
 int
@@ -180,7 +181,9 @@ cognito_keyset_free(cognito_keyset_t *ks)
     }
 
     for (i = 0; i < ks->nkeys; i++) {
-        EVP_PKEY_CTX_free(ks->keys[i].vctx);
+        EVP_PKEY_CTX_free(ks->keys[i].vctx[0]);
+        EVP_PKEY_CTX_free(ks->keys[i].vctx[1]);
+        EVP_PKEY_CTX_free(ks->keys[i].vctx[2]);
         EVP_PKEY_free(ks->keys[i].pkey);
         free(ks->keys[i].kid);
     }
@@ -239,11 +242,11 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
 {
     int             bits;
     char           *kid_copy;
-    size_t          kid_len, len;
+    size_t          i, kid_len, len;
     BIGNUM         *n, *e;
     unsigned        alg;
     EVP_PKEY       *pkey;
-    EVP_PKEY_CTX   *vctx;
+    EVP_PKEY_CTX   *vctx[3];
     const char     *s, *kid;
     cognito_key_t  *key;
 
@@ -333,23 +336,36 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
         return COGNITO_KEY_SKIP;
     }
 
-    /* the verify context is set up once too, not per request */
+    /*
+     * The verify contexts are set up once too, one per algorithm the key
+     * may serve, each with its digest: verification then only hashes and
+     * does the RSA operation
+     */
 
-    vctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    memset(vctx, 0, sizeof(vctx));
 
-    if (vctx == NULL
-        || EVP_PKEY_verify_init(vctx) != 1
-        || EVP_PKEY_CTX_set_rsa_padding(vctx, RSA_PKCS1_PADDING) <= 0)
-    {
-        ERR_clear_error();
-        EVP_PKEY_CTX_free(vctx);
-        EVP_PKEY_free(pkey);
-        return COGNITO_KEY_SKIP;
+    for (i = 0; i < 3; i++) {
+        if (alg != 0 && alg != (1u << i)) {
+            continue;
+        }
+
+        vctx[i] = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+
+        if (vctx[i] == NULL
+            || EVP_PKEY_verify_init(vctx[i]) != 1
+            || EVP_PKEY_CTX_set_rsa_padding(vctx[i], RSA_PKCS1_PADDING) <= 0
+            || EVP_PKEY_CTX_set_signature_md(vctx[i], ks->md[i]) <= 0)
+        {
+            ERR_clear_error();
+            cognito_vctx_free(vctx);
+            EVP_PKEY_free(pkey);
+            return COGNITO_KEY_SKIP;
+        }
     }
 
     kid_copy = malloc(kid_len + 1);
     if (kid_copy == NULL) {
-        EVP_PKEY_CTX_free(vctx);
+        cognito_vctx_free(vctx);
         EVP_PKEY_free(pkey);
         return COGNITO_KEY_NOMEM;
     }
@@ -363,7 +379,7 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
     key->kid_len = kid_len;
     key->alg = alg;
     key->pkey = pkey;
-    key->vctx = vctx;
+    memcpy(key->vctx, vctx, sizeof(vctx));
 
     return COGNITO_KEY_OK;
 
@@ -482,4 +498,16 @@ failed:
     OSSL_PARAM_BLD_free(bld);
 
     return pkey;
+}
+
+
+static void
+cognito_vctx_free(EVP_PKEY_CTX **vctx)
+{
+    size_t  i;
+
+    for (i = 0; i < 3; i++) {
+        EVP_PKEY_CTX_free(vctx[i]);
+        vctx[i] = NULL;
+    }
 }

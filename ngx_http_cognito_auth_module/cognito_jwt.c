@@ -499,8 +499,8 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
     cognito_err_t *err)
 {
     int                   rc;
+    size_t                i;
     unsigned int          hlen;
-    const EVP_MD         *md;
     const cognito_key_t  *key;
     unsigned char         hash[EVP_MAX_MD_SIZE];
 
@@ -522,34 +522,38 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
     switch (tok->alg) {
 
     case COGNITO_ALG_RS256:
-        md = ks->md[0];
+        i = 0;
         break;
 
     case COGNITO_ALG_RS384:
-        md = ks->md[1];
+        i = 1;
         break;
 
     case COGNITO_ALG_RS512:
-        md = ks->md[2];
+        i = 2;
         break;
 
     default:
         return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
     }
 
+    if (key->vctx[i] == NULL) {
+        return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
+                             "key algorithm differs from the token's");
+    }
+
     /* hash the signing input, then one RSA public operation */
 
-    if (EVP_DigestInit_ex(ks->mctx, md, NULL) != 1
+    if (EVP_DigestInit_ex(ks->mctx, ks->md[i], NULL) != 1
         || EVP_DigestUpdate(ks->mctx, tok->input, tok->input_len) != 1
-        || EVP_DigestFinal_ex(ks->mctx, hash, &hlen) != 1
-        || EVP_PKEY_CTX_set_signature_md(key->vctx, md) <= 0)
+        || EVP_DigestFinal_ex(ks->mctx, hash, &hlen) != 1)
     {
         rc = cognito_error(err, COGNITO_ERR_INTERNAL,
                            "signature verification setup failed");
         goto done;
     }
 
-    if (EVP_PKEY_verify(key->vctx, tok->sig, tok->sig_len, hash, hlen)
+    if (EVP_PKEY_verify(key->vctx[i], tok->sig, tok->sig_len, hash, hlen)
         != 1)
     {
         rc = cognito_error(err, COGNITO_ERR_SIGNATURE,
