@@ -132,31 +132,32 @@ cognito_set_error(cognito_err_t *err, cognito_code_e code, const char *msg,
 }
 
 
+/* the base64url alphabet, A-Z a-z 0-9 - _, as 1; the dot as 2 */
+
+static const unsigned char  cognito_b64url_class[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['-'] = 1, ['_'] = 1, ['.'] = 2
+};
+
+
 int
 cognito_b64url_valid(const char *p, size_t len)
 {
     size_t  i;
 
-    /* the base64url alphabet, A-Z a-z 0-9 - _, as a table: no branches */
-
-    static const unsigned char  b64url[256] = {
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-        ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-        ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-        ['Y'] = 1, ['Z'] = 1,
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-        ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-        ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-        ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-        ['y'] = 1, ['z'] = 1,
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-        ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-        ['-'] = 1, ['_'] = 1
-    };
-
     for (i = 0; i < len; i++) {
-        if (!b64url[(unsigned char) p[i]]) {
+        if (cognito_b64url_class[(unsigned char) p[i]] != 1) {
             return 0;
         }
     }
@@ -203,9 +204,10 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
     cognito_alloc_pt alloc, void *data, cognito_token_t **out,
     cognito_err_t *err)
 {
-    int               rc;
+    int               rc, bad;
     size_t            i, ndots, dot[2], n;
     uint8_t          *sig;
+    unsigned char     c;
     cjose_err         cerr;
     cognito_arena_t   arena, *prev;
     cognito_token_t  *tok;
@@ -226,18 +228,34 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
                              "token too long");
     }
 
+    /*
+     * One pass over the token finds the dots and any byte outside the
+     * base64url alphabet; the verdicts keep their order: the shape of the
+     * token first, then its alphabet.
+     */
+
     ndots = 0;
     dot[0] = 0;
     dot[1] = 0;
+    bad = 0;
 
     for (i = 0; i < len; i++) {
-        if (jwt[i] == '.') {
+        c = cognito_b64url_class[(unsigned char) jwt[i]];
+
+        if (c == 1) {
+            continue;
+        }
+
+        if (c == 2) {
             if (ndots < 2) {
                 dot[ndots] = i;
             }
 
             ndots++;
+            continue;
         }
+
+        bad = 1;
     }
 
     if (ndots == 4) {
@@ -258,9 +276,12 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
                              "token is not three non-empty segments");
     }
 
-    if (!cognito_b64url_valid(jwt, dot[0])
-        || !cognito_b64url_valid(jwt + dot[0] + 1, dot[1] - dot[0] - 1)
-        || !cognito_b64url_valid(jwt + dot[1] + 1, len - dot[1] - 1))
+    /* one character left over in a segment never encodes a byte */
+
+    if (bad
+        || dot[0] % 4 == 1
+        || (dot[1] - dot[0] - 1) % 4 == 1
+        || (len - dot[1] - 1) % 4 == 1)
     {
         return cognito_error(err, COGNITO_ERR_BASE64,
                              "bad base64url in token");
