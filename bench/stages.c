@@ -1,6 +1,6 @@
 /*
  * bench/stages.c: where a verification's time goes, stage by stage, on the
- * module's own core (cognito_jwt.c, cognito_mem.c, cognito_jwks.c) and the
+ * module's own core (cognito_jwt.c, cognito_jwks.c) and the
  * same tokens as mix C.  bench/run builds and runs it on the worker's CPU.
  *
  *   stages jwks.json tokens.txt [rounds]
@@ -8,7 +8,7 @@
  * Prints one "stage-result:" line of microseconds per token (wall clock on
  * a pinned, otherwise idle CPU):
  *   parse    cognito_token_parse: base64url (cjose), header and payload
- *            JSON (jansson), into the token's arena
+ *            JSON (jansson)
  *   json     of which jansson's json_loadb of the payload alone
  *   digest   SHA-256 of the whole token (the cache key)
  *   verify   cognito_token_verify: SHA-256 of the signing input and the
@@ -102,8 +102,6 @@ main(int argc, char **argv)
     }
 
     rounds = argc > 3 ? atoi(argv[3]) : 3;
-
-    cognito_mem_init();
 
     jwks = slurp(argv[1], &jlen);
 
@@ -234,7 +232,6 @@ main(int argc, char **argv)
     free(tok_text);
     free(text);
     free(jwks);
-    cognito_mem_done();
 
     return 0;
 }

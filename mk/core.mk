@@ -1,4 +1,4 @@
-# The pure-C core (cognito_jwt.c, cognito_mem.c, cognito_jwks.c): unit tests and fuzzing.
+# The pure-C core (cognito_jwt.c, cognito_jwks.c): unit tests and fuzzing.
 #
 # Included by the top-level Makefile; also works alone from the repo root:
 #
@@ -43,10 +43,8 @@ COGNITO_CORE_HDRS     := $(COGNITO_CORE_SRC_DIR)/cognito_jwt.h \
                          $(COGNITO_CORE_SRC_DIR)/cognito_jwks.h \
                          $(COGNITO_CORE_SRC_DIR)/cognito_internal.h
 COGNITO_CORE_SRCS     := $(COGNITO_CORE_SRC_DIR)/cognito_jwt.c \
-                         $(COGNITO_CORE_SRC_DIR)/cognito_mem.c \
                          $(COGNITO_CORE_SRC_DIR)/cognito_jwks.c
 COGNITO_CORE_OBJS     := $(COGNITO_CORE_OUT)/cognito_jwt.o \
-                         $(COGNITO_CORE_OUT)/cognito_mem.o \
                          $(COGNITO_CORE_OUT)/cognito_jwks.o
 
 COGNITO_UNIT_BIN      := $(COGNITO_CORE_OUT)/test_core

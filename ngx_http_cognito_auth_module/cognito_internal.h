@@ -47,25 +47,6 @@ struct cognito_keyset_s {
 };
 
 
-typedef struct cognito_chunk_s  cognito_chunk_t;
-
-/* memory for one token: see cognito_mem.c */
-typedef struct {
-    cognito_alloc_pt    alloc;       /* NULL: malloc'd chunks */
-    void               *data;
-    unsigned char      *pos;
-    unsigned char      *end;
-    cognito_chunk_t    *chunks;      /* when malloc'd */
-    size_t              next;        /* size of the next chunk */
-} cognito_arena_t;
-
-
-void *cognito_arena_alloc(cognito_arena_t *a, size_t size);
-void cognito_arena_free(cognito_arena_t *a);
-cognito_arena_t *cognito_arena_enter(cognito_arena_t *a);
-void cognito_arena_leave(cognito_arena_t *prev);
-
-
 int cognito_set_error(cognito_err_t *err, cognito_code_e code,
     const char *msg, const char *file, int line);
 

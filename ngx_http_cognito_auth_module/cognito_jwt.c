@@ -3,8 +3,8 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * Compact JWS parsing, RS256/384/512 signature verification and the
- * Cognito claim rules.  The caller passes the time; nothing here logs or
- * prints, and the only global state is jansson's allocator (cognito_mem.c).
+ * Cognito claim rules.  The caller passes the time; nothing here logs,
+ * prints or keeps global state.
  */
 
 
@@ -29,10 +29,9 @@ struct cognito_token_s {
     const char         *kid;         /* borrowed from header */
     size_t              kid_len;
     unsigned            alg;         /* COGNITO_ALG_* */
-    uint8_t            *sig;
+    uint8_t            *sig;         /* cjose allocation */
     size_t              sig_len;
     unsigned            refs;        /* cognito_token_ref() */
-    cognito_arena_t     arena;       /* all of the above lives in it */
 };
 
 
@@ -195,21 +194,10 @@ int
 cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err)
 {
-    return cognito_token_parse_in(jwt, len, algs, NULL, NULL, out, err);
-}
-
-
-int
-cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
-    cognito_alloc_pt alloc, void *data, cognito_token_t **out,
-    cognito_err_t *err)
-{
     int               rc, bad;
-    size_t            i, ndots, dot[2], n;
-    uint8_t          *sig;
+    size_t            i, ndots, dot[2];
     unsigned char     c;
     cjose_err         cerr;
-    cognito_arena_t   arena, *prev;
     cognito_token_t  *tok;
 
     if (out == NULL) {
@@ -287,38 +275,13 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
                              "bad base64url in token");
     }
 
-    cognito_mem_init();
-
-    /*
-     * One chunk holds a usual token: jansson's values for a payload take
-     * about four times its JSON text (measured on Cognito tokens), which
-     * is three quarters of its base64url form.
-     */
-
-    memset(&arena, 0, sizeof(cognito_arena_t));
-    arena.alloc = alloc;
-    arena.data = data;
-    arena.next = 4 * len + 1024;
-
-    tok = cognito_arena_alloc(&arena, sizeof(cognito_token_t));
-
+    tok = calloc(1, sizeof(cognito_token_t));
     if (tok == NULL) {
-        if (alloc == NULL) {
-            cognito_arena_free(&arena);
-        }
-
-        cognito_mem_done();
-
         return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
     }
 
-    memset(tok, 0, sizeof(cognito_token_t));
-    tok->arena = arena;
-
     tok->input = jwt;
     tok->input_len = dot[1];
-
-    prev = cognito_arena_enter(&tok->arena);
 
     /* the header is checked before the payload or any key is touched */
 
@@ -340,8 +303,10 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
     }
 
     if (!cjose_base64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
-                                &sig, &n, &cerr))
+                                &tok->sig, &tok->sig_len, &cerr))
     {
+        tok->sig = NULL;
+
         if (cerr.code == CJOSE_ERR_NO_MEMORY) {
             rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
 
@@ -353,30 +318,11 @@ cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
         goto failed;
     }
 
-    tok->sig = cognito_arena_alloc(&tok->arena, n ? n : 1);
-
-    if (tok->sig == NULL) {
-        cjose_get_dealloc()(sig);
-        rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-        goto failed;
-    }
-
-    memcpy(tok->sig, sig, n);
-    tok->sig_len = n;
-
-    cjose_get_dealloc()(sig);
-
-    cognito_arena_leave(prev);
-    cognito_mem_done();
-
     *out = tok;
 
     return cognito_error(err, COGNITO_OK, "ok");
 
 failed:
-
-    cognito_arena_leave(prev);
-    cognito_mem_done();
 
     cognito_token_free(tok);
 
@@ -387,8 +333,6 @@ failed:
 void
 cognito_token_free(cognito_token_t *tok)
 {
-    cognito_arena_t  arena;
-
     if (tok == NULL) {
         return;
     }
@@ -398,25 +342,25 @@ cognito_token_free(cognito_token_t *tok)
         return;
     }
 
-    /*
-     * Every JSON value of the token is in its arena: no json_decref(), the
-     * chunks go at once (the token itself is in the first of them).
-     */
-
-    if (tok->arena.alloc == NULL) {
-        arena = tok->arena;
-        cognito_arena_free(&arena);
+    if (tok->header != NULL) {
+        json_decref(tok->header);
     }
+
+    if (tok->payload != NULL) {
+        json_decref(tok->payload);
+    }
+
+    if (tok->sig != NULL) {
+        cjose_get_dealloc()(tok->sig);
+    }
+
+    free(tok);
 }
 
 
 cognito_token_t *
 cognito_token_ref(cognito_token_t *tok)
 {
-    if (tok->arena.alloc != NULL) {
-        return NULL;
-    }
-
     tok->refs++;
 
     return tok;

@@ -109,35 +109,13 @@ const char *cognito_code_name(cognito_code_e code);
 
 
 /*
- * jansson's allocations while a token is parsed go to the token's own
- * memory (cognito_mem.c).  cognito_mem_init() installs that, process-wide,
- * before any other use of jansson here (the parse functions call it too);
- * each call is matched by one cognito_mem_done(), the last of which puts
- * jansson's previous functions back.
- */
-void cognito_mem_init(void);
-void cognito_mem_done(void);
-
-/* hands out memory that outlives the token (an nginx pool), or NULL */
-typedef void *(*cognito_alloc_pt)(void *data, size_t size);
-
-/*
  * Splits, decodes and parses a compact JWS; checks the header (alg on the
  * allowlist, no "none", no HMAC, no crit, a string kid) before any key is
  * touched.  The token keeps pointers into jwt[]: the caller keeps that
  * memory alive until cognito_token_free().  On failure *out is NULL.
- *
- * The token and everything parsed from it live in a few malloc'd chunks
- * freed with the token.  cognito_token_parse_in() takes that memory from
- * alloc(data, size) instead (an nginx request pool); such a token must not
- * be kept beyond the life of that memory, cognito_token_free() of it only
- * drops the reference, and cognito_token_ref() of it returns NULL.
  */
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
-int cognito_token_parse_in(const char *jwt, size_t len, unsigned algs,
-    cognito_alloc_pt alloc, void *data, cognito_token_t **out,
-    cognito_err_t *err);
 
 /* drops a reference; the last one frees the token */
 void cognito_token_free(cognito_token_t *tok);
@@ -145,8 +123,7 @@ void cognito_token_free(cognito_token_t *tok);
 /*
  * Takes another reference, for a cache of verified tokens.  Only claims may
  * be read through it: the token's signing input still points into the
- * original jwt[], so a referenced token is never verified again.  NULL for
- * a token parsed into memory it does not own (cognito_token_parse_in).
+ * original jwt[], so a referenced token is never verified again.
  */
 cognito_token_t *cognito_token_ref(cognito_token_t *tok);
 

@@ -224,7 +224,6 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
 {
     time_t                            exp;
     ngx_queue_t                      *q;
-    cognito_token_t                  *tok;
     ngx_http_cognito_auth_cache_t    *cache;
     ngx_http_cognito_auth_centry_t   *e, **b;
 
@@ -240,12 +239,6 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     exp = cognito_token_exp(ctx->tok);
 
     if (exp <= ngx_time()) {
-        return;
-    }
-
-    tok = cognito_token_ref(ctx->tok);
-    if (tok == NULL) {
-        /* parsed into the request's pool: not ours to keep */
         return;
     }
 
@@ -269,7 +262,7 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     e->pool = ctx->pool;
     e->generation = ctx->pool->generation;
     e->expires = exp;
-    e->tok = tok;
+    e->tok = cognito_token_ref(ctx->tok);
 
     b = ngx_http_cognito_auth_cache_bucket(cache, e->digest);
     e->next = *b;

@@ -49,8 +49,6 @@ static void *ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
-static void ngx_http_cognito_auth_mem_done(void *data);
-static void *ngx_http_cognito_auth_palloc(void *data, size_t size);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
 
 static char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf,
@@ -470,26 +468,13 @@ static ngx_int_t
 ngx_http_cognito_auth_parse(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
-    cognito_err_t                       err;
-    cognito_alloc_pt                    alloc;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
+    cognito_err_t                  err;
+    ngx_http_cognito_auth_pool_t  *pool;
 
-    /*
-     * A token that may be cached gets memory of its own (a chunk or two,
-     * freed with it); otherwise it lives in the request's pool.
-     */
-
-    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
-
-    alloc = (camcf->cache_size && ctx->digested)
-            ? NULL : ngx_http_cognito_auth_palloc;
-
-    if (cognito_token_parse_in((const char *) ctx->token.data,
-                               ctx->token.len,
-                               COGNITO_ALG_RS256|COGNITO_ALG_RS384
-                               |COGNITO_ALG_RS512,
-                               alloc, r->pool, &ctx->tok, &err)
+    if (cognito_token_parse((const char *) ctx->token.data, ctx->token.len,
+                            COGNITO_ALG_RS256|COGNITO_ALG_RS384
+                            |COGNITO_ALG_RS512,
+                            &ctx->tok, &err)
         != COGNITO_OK)
     {
         ctx->code = err.code;
@@ -1228,39 +1213,7 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_int_t
 ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf)
 {
-    ngx_pool_cleanup_t  *cln;
-
-    /*
-     * jansson's allocator for tokens (cognito_mem.c), installed before any
-     * JSON is read here; this cleanup, the first one added, runs after
-     * every other one of the cycle, when none of our JSON is left
-     */
-
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cognito_mem_init();
-
-    cln->handler = ngx_http_cognito_auth_mem_done;
-    cln->data = NULL;
-
     return ngx_http_cognito_auth_add_variables(cf);
-}
-
-
-static void
-ngx_http_cognito_auth_mem_done(void *data)
-{
-    cognito_mem_done();
-}
-
-
-static void *
-ngx_http_cognito_auth_palloc(void *data, size_t size)
-{
-    return ngx_palloc(data, size);
 }
 
 

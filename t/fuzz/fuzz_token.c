@@ -32,8 +32,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void fuzz_token(const char *jwt, size_t size, unsigned algs);
 static void fuzz_json(const uint8_t *data, size_t size, unsigned algs);
 static void fuzz_check_err(int rc, const cognito_err_t *err);
-static void fuzz_in_memory(const char *jwt, size_t size, unsigned algs,
-    int want);
 static void fuzz_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep);
 
@@ -140,66 +138,6 @@ done:
 }
 
 
-/*
- * A bump allocator over a static buffer stands for a request pool: the
- * verdict must be the parse's in malloc'd memory, the signature check too,
- * and freeing must not touch the memory (LeakSanitizer catches any JSON
- * value that went to the heap instead).
- */
-
-static unsigned char  fuzz_pool[256 * 1024];
-static size_t         fuzz_pool_used;
-
-
-static void *
-fuzz_pool_alloc(void *data, size_t size)
-{
-    void  *p;
-
-    (void) data;
-
-    size = (size + 15) & ~(size_t) 15;
-
-    if (size > sizeof(fuzz_pool) - fuzz_pool_used) {
-        return NULL;
-    }
-
-    p = fuzz_pool + fuzz_pool_used;
-    fuzz_pool_used += size;
-
-    return p;
-}
-
-
-static void
-fuzz_in_memory(const char *jwt, size_t size, unsigned algs, int want)
-{
-    int               rc;
-    cognito_err_t     err;
-    cognito_token_t  *tok;
-
-    fuzz_pool_used = 0;
-    tok = NULL;
-
-    rc = cognito_token_parse_in(jwt, size, algs, fuzz_pool_alloc, NULL,
-                                &tok, &err);
-    fuzz_check_err(rc, &err);
-
-    /* the pool may run dry where malloc does not */
-
-    fuzz_assert(rc == want || rc == COGNITO_ERR_NOMEM);
-
-    if (rc != COGNITO_OK) {
-        fuzz_assert(tok == NULL);
-        return;
-    }
-
-    fuzz_assert(cognito_token_ref(tok) == NULL);
-    (void) cognito_token_verify(tok, fuzz_keyset, &err);
-    cognito_token_free(tok);
-}
-
-
 static void
 fuzz_token(const char *jwt, size_t size, unsigned algs)
 {
@@ -216,10 +154,6 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
 
     rc = cognito_token_parse(jwt, size, algs, &tok, &err);
     fuzz_check_err(rc, &err);
-
-    /* the same token in caller memory (as in an nginx request pool) */
-
-    fuzz_in_memory(jwt, size, algs, rc);
 
     if (rc != COGNITO_OK) {
         fuzz_assert(tok == NULL);
