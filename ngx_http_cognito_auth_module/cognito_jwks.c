@@ -181,9 +181,7 @@ cognito_keyset_free(cognito_keyset_t *ks)
     }
 
     for (i = 0; i < ks->nkeys; i++) {
-        EVP_PKEY_CTX_free(ks->keys[i].vctx[0]);
-        EVP_PKEY_CTX_free(ks->keys[i].vctx[1]);
-        EVP_PKEY_CTX_free(ks->keys[i].vctx[2]);
+        cognito_vctx_free(ks->keys[i].vctx);
         EVP_PKEY_free(ks->keys[i].pkey);
         free(ks->keys[i].kid);
     }

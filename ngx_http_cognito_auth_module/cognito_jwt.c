@@ -479,11 +479,6 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
                              "no key for the token's kid");
     }
 
-    if (key->alg != 0 && key->alg != tok->alg) {
-        return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
-                             "key algorithm differs from the token's");
-    }
-
     switch (tok->alg) {
 
     case COGNITO_ALG_RS256:
@@ -501,6 +496,8 @@ cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
     default:
         return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
     }
+
+    /* a key with an "alg" has a verify context for that algorithm only */
 
     if (key->vctx[i] == NULL) {
         return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
