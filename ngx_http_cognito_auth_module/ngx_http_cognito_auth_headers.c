@@ -112,47 +112,57 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
 }
 
 
-/*
- * Names match case-insensitively and with "_" equal to "-": with
- * underscores_in_headers on, a client's X_Tenant_Id would otherwise reach
- * a FastCGI or uwsgi backend as the same HTTP_X_TENANT_ID.
- */
-
 static ngx_uint_t
 ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
     ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n)
 {
-    u_char      a, b;
-    ngx_uint_t  i, k;
+    ngx_uint_t  i;
 
     for (i = 0; i < n; i++) {
-        if (h->key.len != hdr[i].name.len) {
-            continue;
-        }
-
-        for (k = 0; k < h->key.len; k++) {
-            a = ngx_tolower(h->key.data[k]);
-            b = ngx_tolower(hdr[i].name.data[k]);
-
-            if (a == '_') {
-                a = '-';
-            }
-
-            if (b == '_') {
-                b = '-';
-            }
-
-            if (a != b) {
-                break;
-            }
-        }
-
-        if (k == h->key.len) {
+        if (ngx_http_cognito_auth_same_header(&h->key, &hdr[i].name)) {
             return 1;
         }
     }
 
     return 0;
+}
+
+
+/*
+ * Names match case-insensitively and with "_" equal to "-": with
+ * underscores_in_headers on, a client's X_Tenant_Id would otherwise reach
+ * a FastCGI or uwsgi backend as the same HTTP_X_TENANT_ID.  The merge of
+ * cognito_auth_set_header across levels uses the same rule.
+ */
+
+ngx_uint_t
+ngx_http_cognito_auth_same_header(ngx_str_t *a, ngx_str_t *b)
+{
+    u_char      x, y;
+    ngx_uint_t  k;
+
+    if (a->len != b->len) {
+        return 0;
+    }
+
+    for (k = 0; k < a->len; k++) {
+        x = ngx_tolower(a->data[k]);
+        y = ngx_tolower(b->data[k]);
+
+        if (x == '_') {
+            x = '-';
+        }
+
+        if (y == '_') {
+            y = '-';
+        }
+
+        if (x != y) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

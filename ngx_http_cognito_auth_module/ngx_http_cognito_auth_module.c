@@ -48,6 +48,11 @@ static char *ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf,
 static void *ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
+static char *ngx_http_cognito_auth_merge_all(ngx_conf_t *cf,
+    ngx_array_t **conf, ngx_array_t *prev);
+static char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
 
@@ -1182,10 +1187,31 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_str_value(conf->realm, prev->realm,
                              ngx_http_cognito_auth_default_realm.data);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
-    ngx_conf_merge_ptr_value(conf->groups, prev->groups, NULL);
-    ngx_conf_merge_ptr_value(conf->scopes, prev->scopes, NULL);
-    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
-    ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
+
+    /*
+     * Requirements and trusted headers add up from http to the innermost
+     * location: a level adds its own to its parent's and never drops one.
+     * Requirement lines are all checked (AND); a header set at several
+     * levels takes the innermost value.
+     */
+
+    if (ngx_http_cognito_auth_merge_all(cf, &conf->groups, prev->groups)
+        != NGX_CONF_OK
+        || ngx_http_cognito_auth_merge_all(cf, &conf->scopes, prev->scopes)
+           != NGX_CONF_OK
+        || ngx_http_cognito_auth_merge_all(cf, &conf->requires,
+                                           prev->requires)
+           != NGX_CONF_OK
+        || ngx_http_cognito_auth_merge_headers(cf, conf, prev) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * One tenant rule defines $cognito_tenant: the innermost.  "required"
+     * is a requirement, so it holds in every inner level, whose own rule
+     * must then find a tenant.
+     */
 
     if (conf->tenant_type == 0) {
         conf->tenant_type = prev->tenant_type;
@@ -1195,6 +1221,9 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         conf->tenant_captures = prev->tenant_captures;
 #endif
         conf->tenant_required = prev->tenant_required;
+
+    } else if (prev->tenant_required == 1) {
+        conf->tenant_required = 1;
     }
 
     ngx_conf_merge_value(conf->tenant_required, prev->tenant_required, 0);
@@ -1205,6 +1234,105 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
                            "must not contain '\"'");
         return NGX_CONF_ERROR;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the parent's elements, then the level's own; unset at http level */
+
+static char *
+ngx_http_cognito_auth_merge_all(ngx_conf_t *cf, ngx_array_t **conf,
+    ngx_array_t *prev)
+{
+    ngx_array_t  *a;
+
+    if (prev == NGX_CONF_UNSET_PTR || prev == NULL || prev->nelts == 0) {
+        if (*conf == NGX_CONF_UNSET_PTR) {
+            *conf = NULL;
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    if (*conf == NGX_CONF_UNSET_PTR || *conf == NULL) {
+        *conf = prev;
+        return NGX_CONF_OK;
+    }
+
+    a = ngx_array_create(cf->pool, prev->nelts + (*conf)->nelts, prev->size);
+    if (a == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(a->elts, prev->elts, prev->nelts * prev->size);
+    ngx_memcpy((u_char *) a->elts + prev->nelts * prev->size, (*conf)->elts,
+               (*conf)->nelts * prev->size);
+    a->nelts = prev->nelts + (*conf)->nelts;
+
+    *conf = a;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the union of the headers; for a name set at both, the level's own */
+
+static char *
+ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev)
+{
+    ngx_uint_t                       i, j;
+    ngx_array_t                     *a;
+    ngx_http_cognito_auth_header_t  *ph, *ch, *h;
+
+    if (prev->headers == NGX_CONF_UNSET_PTR || prev->headers == NULL
+        || conf->headers == NGX_CONF_UNSET_PTR || conf->headers == NULL)
+    {
+        ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
+        return NGX_CONF_OK;
+    }
+
+    a = ngx_array_create(cf->pool, prev->headers->nelts + conf->headers->nelts,
+                         sizeof(ngx_http_cognito_auth_header_t));
+    if (a == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ph = prev->headers->elts;
+    ch = conf->headers->elts;
+
+    for (i = 0; i < prev->headers->nelts; i++) {
+
+        for (j = 0; j < conf->headers->nelts; j++) {
+            if (ngx_http_cognito_auth_same_header(&ph[i].name, &ch[j].name)) {
+                break;
+            }
+        }
+
+        if (j < conf->headers->nelts) {
+            continue;
+        }
+
+        h = ngx_array_push(a);
+        if (h == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *h = ph[i];
+    }
+
+    for (j = 0; j < conf->headers->nelts; j++) {
+        h = ngx_array_push(a);
+        if (h == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *h = ch[j];
+    }
+
+    conf->headers = a;
 
     return NGX_CONF_OK;
 }
@@ -1996,10 +2124,7 @@ ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
     h = calcf->headers->elts;
 
     for (i = 0; i < calcf->headers->nelts; i++) {
-        if (h[i].name.len == value[1].len
-            && ngx_strncasecmp(h[i].name.data, value[1].data, value[1].len)
-               == 0)
-        {
+        if (ngx_http_cognito_auth_same_header(&h[i].name, &value[1])) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "duplicate cognito_auth_set_header \"%V\"",
                                &value[1]);
