@@ -11,6 +11,20 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+/*
+ * Per server: the pools its locations use and its top-level locations,
+ * noted while locations merge, to check the jwks= locations once the
+ * whole configuration is read.
+ */
+
+typedef struct {
+    ngx_array_t                    pools;      /* ngx_http_cognito_auth_pool_t
+                                                  * */
+    ngx_array_t                    locations;  /* ngx_http_core_loc_conf_t
+                                                  * */
+} ngx_http_cognito_auth_srv_conf_t;
+
+
 static ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
@@ -45,6 +59,7 @@ static ngx_int_t ngx_http_cognito_auth_precontent_handler(
 static void *ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf,
     void *conf);
+static void *ngx_http_cognito_auth_create_srv_conf(ngx_conf_t *cf);
 static void *ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
@@ -53,6 +68,12 @@ static char *ngx_http_cognito_auth_merge_all(ngx_conf_t *cf,
 static char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev);
+static char *ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev);
+static ngx_int_t ngx_http_cognito_auth_check_jwks(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
 
@@ -200,7 +221,7 @@ static ngx_http_module_t  ngx_http_cognito_auth_module_ctx = {
     ngx_http_cognito_auth_create_main_conf, /* create main configuration */
     ngx_http_cognito_auth_init_main_conf,   /* init main configuration */
 
-    NULL,                                   /* create server configuration */
+    ngx_http_cognito_auth_create_srv_conf,  /* create server configuration */
     NULL,                                   /* merge server configuration */
 
     ngx_http_cognito_auth_create_loc_conf,  /* create location configuration */
@@ -1143,6 +1164,30 @@ ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
 
 
 static void *
+ngx_http_cognito_auth_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_cognito_auth_srv_conf_t  *cascf;
+
+    cascf = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_srv_conf_t));
+    if (cascf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&cascf->pools, cf->pool, 2,
+                       sizeof(ngx_http_cognito_auth_pool_t *))
+        != NGX_OK
+        || ngx_array_init(&cascf->locations, cf->pool, 4,
+                          sizeof(ngx_http_core_loc_conf_t *))
+           != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return cascf;
+}
+
+
+static void *
 ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_cognito_auth_loc_conf_t  *calcf;
@@ -1235,7 +1280,7 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         return NGX_CONF_ERROR;
     }
 
-    return NGX_CONF_OK;
+    return ngx_http_cognito_auth_note_location(cf, conf, prev);
 }
 
 
@@ -1338,6 +1383,71 @@ ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
 }
 
 
+/*
+ * Notes, for the server being merged, the pools this level uses and, for
+ * a location directly in the server, the location itself.
+ */
+
+static char *
+ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev)
+{
+    ngx_uint_t                          i, j;
+    ngx_http_core_srv_conf_t           *cscf;
+    ngx_http_core_loc_conf_t           *clcf, **cl;
+    ngx_http_cognito_auth_pool_t      **pools, **used, **pp;
+    ngx_http_cognito_auth_srv_conf_t   *cascf;
+    ngx_http_cognito_auth_loc_conf_t   *server;
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+    cascf = ngx_http_conf_get_module_srv_conf(cf,
+                                              ngx_http_cognito_auth_module);
+
+    server = cscf->ctx->loc_conf[ngx_http_cognito_auth_module.ctx_index];
+
+    if (prev == server) {
+        clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+        cl = ngx_array_push(&cascf->locations);
+        if (cl == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *cl = clcf;
+    }
+
+    if (conf->pools == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    pools = conf->pools->elts;
+
+    for (i = 0; i < conf->pools->nelts; i++) {
+        used = cascf->pools.elts;
+
+        for (j = 0; j < cascf->pools.nelts; j++) {
+            if (used[j] == pools[i]) {
+                break;
+            }
+        }
+
+        if (j < cascf->pools.nelts) {
+            continue;
+        }
+
+        pp = ngx_array_push(&cascf->pools);
+        if (pp == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *pp = pools[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static ngx_int_t
 ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf)
 {
@@ -1383,6 +1493,10 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    if (fetch && ngx_http_cognito_auth_check_jwks(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
@@ -1398,6 +1512,144 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_cognito_auth_precontent_handler;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The jwks= URI is looked up, by the subrequest, in the server of the
+ * request that triggers the fetch, and the keys it brings serve every
+ * server.  So every server that uses the pool must serve the URI itself,
+ * from an internal "location =" or "location ^~" that no regex location
+ * can take over; otherwise a client could choose where the keys come from.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_check_jwks(ngx_conf_t *cf)
+{
+    ngx_uint_t                          s, i;
+    ngx_http_core_srv_conf_t          **cscfp;
+    ngx_http_core_main_conf_t          *cmcf;
+    ngx_http_cognito_auth_pool_t      **pools;
+    ngx_http_cognito_auth_srv_conf_t   *cascf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    cscfp = cmcf->servers.elts;
+
+    for (s = 0; s < cmcf->servers.nelts; s++) {
+        cascf = cscfp[s]->ctx->srv_conf[ngx_http_cognito_auth_module.ctx_index];
+        pools = cascf->pools.elts;
+
+        for (i = 0; i < cascf->pools.nelts; i++) {
+            if (pools[i]->jwks_uri.len == 0) {
+                continue;
+            }
+
+            if (ngx_http_cognito_auth_check_server_jwks(cf, cscfp[s],
+                                                        pools[i])
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool)
+{
+    ngx_str_t                          *uri;
+    ngx_uint_t                          i;
+    ngx_http_core_loc_conf_t          **cl, *clcf, *prefix;
+    ngx_http_cognito_auth_srv_conf_t   *cascf;
+
+    cascf = cscf->ctx->srv_conf[ngx_http_cognito_auth_module.ctx_index];
+
+    uri = &pool->jwks_uri;
+    cl = cascf->locations.elts;
+
+    clcf = NULL;
+    prefix = NULL;
+
+    /* as nginx finds a static location: the exact one, or longest prefix */
+
+    for (i = 0; i < cascf->locations.nelts; i++) {
+
+        if (cl[i]->named || cl[i]->noname
+#if (NGX_PCRE)
+            || cl[i]->regex != NULL
+#endif
+           )
+        {
+            continue;
+        }
+
+        if (cl[i]->exact_match) {
+            if (cl[i]->name.len == uri->len
+                && ngx_filename_cmp(cl[i]->name.data, uri->data, uri->len)
+                   == 0)
+            {
+                clcf = cl[i];
+                break;
+            }
+
+            continue;
+        }
+
+        if (cl[i]->name.len <= uri->len
+            && ngx_filename_cmp(cl[i]->name.data, uri->data,
+                                cl[i]->name.len)
+               == 0
+            && (prefix == NULL || cl[i]->name.len > prefix->name.len))
+        {
+            prefix = cl[i];
+        }
+    }
+
+    if (clcf == NULL) {
+        clcf = prefix;
+    }
+
+    if (clcf == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
+                      "\"%V\" but has no location for its jwks=%V: add "
+                      "\"location = %V { internal; ... }\" to this server, "
+                      "or a request to it fetches the pool's keys from "
+                      "whatever serves \"%V\" there",
+                      &cscf->server_name, cscf->file_name, cscf->line,
+                      &pool->name, uri, uri, uri);
+        return NGX_ERROR;
+    }
+
+    if (!clcf->exact_match && !clcf->noregex) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
+                      "\"%V\", but its jwks=%V is served there by "
+                      "\"location %V\": add \"location = %V "
+                      "{ internal; ... }\" to this server (or an internal "
+                      "\"location ^~\", which no regex location can take "
+                      "over)",
+                      &cscf->server_name, cscf->file_name, cscf->line,
+                      &pool->name, uri, &clcf->name, uri);
+        return NGX_ERROR;
+    }
+
+    if (!clcf->internal) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
+                      "\"%V\", whose jwks=%V is served there by "
+                      "\"location %s%V\", which is not \"internal\"",
+                      &cscf->server_name, cscf->file_name, cscf->line,
+                      &pool->name, uri, clcf->exact_match ? "= " : "^~ ",
+                      &clcf->name);
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }
