@@ -288,3 +288,22 @@ ok 11111111-2222-3333-4444-555555555555
 --- must_die
 --- error_log eval
 qr{\[emerg\] .*server "second\.example" in /\S+/conf/nginx\.conf:\d+ uses cognito_auth_pool "test"}
+
+
+
+=== TEST 16: a pool used only in a named location counts for its server
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        server_name named.example;
+        location / { root $TEST_NGINX_HTML_DIR; try_files $uri @app; }
+        location @app { cognito_auth test; echo app; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo ok; }
+--- must_die
+--- error_log eval
+qr{\[emerg\] .*server "named\.example" in \S+:\d+ uses cognito_auth_pool "test", but its jwks=/_jwks is served there by "location /":}
