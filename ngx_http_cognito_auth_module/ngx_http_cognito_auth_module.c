@@ -18,6 +18,8 @@ static ngx_int_t ngx_http_cognito_auth_same_pools(ngx_array_t *a,
     ngx_array_t *b);
 static void ngx_http_cognito_auth_reset(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
 static ngx_int_t ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -47,6 +49,7 @@ static ngx_int_t ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r,
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_main_ctx(
     ngx_http_request_t *r);
 static void ngx_http_cognito_auth_cleanup(void *data);
+static void ngx_http_cognito_auth_token_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_precontent_handler(
     ngx_http_request_t *r);
 
@@ -502,6 +505,8 @@ ngx_http_cognito_auth_reset(ngx_http_request_t *r,
                    "cognito auth: other pools, token source or token: "
                    "checking again");
 
+    /* a subrequest's copy of the verdict holds its own reference */
+
     cognito_token_free(ctx->tok);
 
     ctx->tok = NULL;
@@ -526,6 +531,108 @@ ngx_http_cognito_auth_reset(ngx_http_request_t *r,
     ctx->rejected = 0;
     ctx->digested = 0;
     ctx->cached = 0;
+}
+
+
+/*
+ * nginx skips the access phase for subrequests (auth_request, SSI,
+ * mirror, echo_location, ...); this runs for them in the precontent phase.
+ * A subrequest into a protected location is allowed only with the main
+ * request's verdict made for the same pools, token source and token, and
+ * then only if this location's claim rules and policy pass.  The module's
+ * own JWKS fetch is not checked.  NGX_OK: allowed.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf)
+{
+    ngx_int_t                     rc;
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_cognito_auth_ctx_t  *ctx, *mctx;
+
+    mctx = ngx_http_cognito_auth_main_ctx(r);
+
+    if (mctx != NULL && mctx->fetching && mctx->sr == r) {
+        return NGX_OK;
+    }
+
+    rc = NGX_DECLINED;
+
+    if (mctx != NULL && mctx->verified) {
+        rc = ngx_http_cognito_auth_bound(r, calcf, mctx);
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+    }
+
+    /* the subrequest's own copy: the main request's verdict stays as is */
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_ctx_t));
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        if (mctx->tok != NULL) {
+            cln = ngx_pool_cleanup_add(r->pool, 0);
+            if (cln == NULL) {
+                return NGX_ERROR;
+            }
+
+            ctx->tok = cognito_token_ref(mctx->tok);
+
+            cln->handler = ngx_http_cognito_auth_token_cleanup;
+            cln->data = ctx->tok;
+        }
+
+        ctx->pool = mctx->pool;
+        ctx->token = mctx->token;
+        ctx->pools = mctx->pools;
+        ctx->source = mctx->source;
+        ctx->code = mctx->sig_code;
+        ctx->msg = mctx->sig_msg;
+        ctx->sig_code = mctx->sig_code;
+        ctx->sig_msg = mctx->sig_msg;
+        ctx->parsed = 1;
+        ctx->verified = 1;
+
+    } else {
+        ctx->code = COGNITO_ERR_TOKEN_MISSING;
+        ctx->msg = "subrequest without the main request's verdict "
+                   "for this location";
+    }
+
+    /* the main request is the one counted */
+    ctx->counted = 1;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
+
+    if (ctx->code == COGNITO_OK) {
+        if (ngx_http_cognito_auth_check_claims(r, calcf, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (ctx->code != COGNITO_OK) {
+        return ngx_http_cognito_auth_reject(r, calcf, ctx,
+                                            NGX_HTTP_UNAUTHORIZED);
+    }
+
+    rc = ngx_http_cognito_auth_policy(r, calcf, ctx);
+
+    if (rc == NGX_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "cognito auth: subrequest allowed by pool \"%V\"",
+                       &ctx->pool->name);
+        return NGX_OK;
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_cognito_auth_reject(r, calcf, ctx, rc);
 }
 
 
@@ -1239,12 +1346,27 @@ ngx_http_cognito_auth_cleanup(void *data)
 }
 
 
+static void
+ngx_http_cognito_auth_token_cleanup(void *data)
+{
+    cognito_token_free(data);
+}
+
+
 static ngx_int_t
 ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                          rc;
     ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+    if (r != r->main && calcf->pools != NULL) {
+        rc = ngx_http_cognito_auth_subrequest(r, calcf);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
 
     if (calcf->headers == NULL) {
         return NGX_DECLINED;

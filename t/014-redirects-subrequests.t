@@ -1,6 +1,8 @@
 # A verdict belongs to the pools and token source it was made for: a
 # redirect into a location with other pools or another source checks
-# again; a rejected request is never let in by error_page.
+# again; a rejected request is never let in by error_page; a subrequest
+# into a protected location carries the main request's verdict or is
+# refused.
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -440,4 +442,342 @@ qr/cognito auth: verifying signature/
 cognito auth: verifying signature
 --- no_error_log
 [error]
+[alert]
+
+
+
+=== TEST 18: auth_request into a protected location: no token, no content
+--- config
+    location = /t {
+        auth_request /auth;
+        echo "private";
+    }
+    location = /auth {
+        internal;
+        cognito_auth test;
+        echo ok;
+    }
+--- request
+GET /t
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="cognito"
+--- response_body_unlike: private
+--- error_log
+token rejected: token_missing
+
+
+
+=== TEST 19: auth_request from an unchecked main request is refused even with a token
+--- config
+    location = /t {
+        auth_request /auth;
+        echo "private";
+    }
+    location = /auth {
+        internal;
+        cognito_auth test;
+        echo ok;
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- error_code: 401
+--- response_body_unlike: private
+
+
+
+=== TEST 20: auth_request after the main request's check: the subrequest's policy applies
+--- config
+    location = /t {
+        cognito_auth test;
+        auth_request /auth;
+        echo "private";
+    }
+    location = /auth {
+        internal;
+        cognito_auth test;
+        cognito_auth_require_group admins;
+        echo ok;
+    }
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . Cognito::access_token("cognito:groups" => ["admins"]),
+ "Authorization: Bearer " . Cognito::access_token("cognito:groups" => ["readers"])]
+--- error_code eval
+[200, 403]
+--- response_body_like eval
+["^private\$", "^(?!.*private)"]
+
+
+
+=== TEST 21: auth_request into a location of other pools is refused
+--- http_config
+    cognito_auth_pool staff us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_pool customers eu-west-1_Customers1 client_id=shopapp jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location = /t {
+        cognito_auth customers;
+        auth_request /auth;
+        echo "private";
+    }
+    location = /auth {
+        internal;
+        cognito_auth staff;
+        echo ok;
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . main::cust_token()
+--- error_code: 401
+--- response_body_unlike: private
+
+
+
+=== TEST 22: SSI include of a protected location: no token, no content
+--- config
+    location = /page.html {
+        root $TEST_NGINX_HTML_DIR;
+        ssi on;
+    }
+    location = /private {
+        cognito_auth test;
+        echo "private data";
+    }
+--- user_files
+>>> page.html
+<p>before</p><!--# include virtual="/private" --><p>after</p>
+--- request
+GET /page.html
+--- response_body_like: ^<p>before</p>(?!.*private data).*<p>after</p>
+--- error_log
+token rejected: token_missing
+
+
+
+=== TEST 23: SSI include after the main request's check: the include's policy applies
+--- config
+    location = /page.html {
+        cognito_auth test;
+        root $TEST_NGINX_HTML_DIR;
+        ssi on;
+    }
+    location = /private {
+        cognito_auth test;
+        echo "private $cognito_sub";
+    }
+    location = /admins {
+        cognito_auth test;
+        cognito_auth_require_group admins;
+        echo "admin data";
+    }
+--- user_files
+>>> page.html
+[<!--# include virtual="/private" -->][<!--# include virtual="/admins" -->]
+--- request
+GET /page.html
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token("cognito:groups" => ["readers"])
+--- response_body_like: ^\[private 11111111-2222-3333-4444-555555555555\n\]\[(?!.*admin data).*\]
+--- error_log
+access denied: not in a required group
+
+
+
+=== TEST 24: SSI include into a location whose token source differs is refused
+--- config
+    location = /page.html {
+        cognito_auth test;
+        root $TEST_NGINX_HTML_DIR;
+        ssi on;
+    }
+    location = /private {
+        cognito_auth test;
+        cognito_auth_token $cookie_id_token;
+        echo "private data";
+    }
+--- user_files
+>>> page.html
+[<!--# include virtual="/private" -->]
+--- request
+GET /page.html
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body_like: ^\[(?!.*private data).*\]
+--- error_log
+token rejected
+
+
+
+=== TEST 25: echo_location into a protected location: no token, no content
+--- config
+    location = /t {
+        echo before;
+        echo_location /private;
+        echo after;
+    }
+    location = /private {
+        cognito_auth test;
+        echo "private data";
+    }
+--- request
+GET /t
+--- response_body_like: ^before\n(?!.*private data).*after\n$
+--- error_log
+token rejected: token_missing
+
+
+
+=== TEST 26: echo_location after the main request's check is allowed
+--- config
+    location = /t {
+        cognito_auth test;
+        echo before;
+        echo_location /private;
+        echo after;
+    }
+    location = /private {
+        cognito_auth test;
+        cognito_auth_token_use access;
+        echo "private $cognito_sub";
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body
+before
+private 11111111-2222-3333-4444-555555555555
+after
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 27: echo_location: the subrequest location's token_use applies
+--- config
+    location = /t {
+        cognito_auth test;
+        echo before;
+        echo_location /private;
+        echo after;
+    }
+    location = /private {
+        cognito_auth test;
+        cognito_auth_token_use id;
+        echo "private data";
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body_like: ^before\n(?!.*private data).*after\n$
+--- error_log
+token rejected: wrong_token_use
+
+
+
+=== TEST 28: mirror into a protected location without a token is refused
+--- config
+    location = /t {
+        mirror /m;
+        echo main;
+    }
+    location = /m {
+        internal;
+        cognito_auth test;
+        root /nonexistent-mirror-root;
+    }
+--- request
+GET /t
+--- response_body
+main
+--- wait: 0.2
+--- error_log
+token rejected: token_missing
+--- no_error_log
+nonexistent-mirror-root/m" failed
+
+
+
+=== TEST 29: a server-level cognito_auth does not refuse the module's own JWKS fetch
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    cognito_auth test;
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { echo "ok $cognito_sub"; }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body
+ok 11111111-2222-3333-4444-555555555555
+--- error_log
+fetching JWKS of pool "test"
+--- no_error_log
+[error]
+[alert]
+token rejected
+
+
+
+=== TEST 30: a forged token's error page does not include protected content
+--- config
+    location = /t {
+        cognito_auth test;
+        error_page 401 /err.html;
+        echo secret;
+    }
+    location = /err.html {
+        cognito_auth off;
+        root $TEST_NGINX_HTML_DIR;
+        ssi on;
+    }
+    location = /private {
+        cognito_auth test;
+        echo "private data";
+    }
+--- user_files
+>>> err.html
+sign in [<!--# include virtual="/private" -->]
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token(-key => "rsa2", -kid => "test-key-1")
+--- error_code: 401
+--- response_body_like: ^sign in \[(?!.*private data).*\]
+--- error_log
+token rejected: bad_signature
+
+
+
+=== TEST 31: mirror after the main request's check is allowed
+--- config
+    location = /t {
+        cognito_auth test;
+        mirror /m;
+        echo main;
+    }
+    location = /m {
+        internal;
+        cognito_auth test;
+        root /nonexistent-mirror-root;
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body
+main
+--- wait: 0.2
+--- error_log
+nonexistent-mirror-root/m" failed
+--- no_error_log
+token rejected
 [alert]
