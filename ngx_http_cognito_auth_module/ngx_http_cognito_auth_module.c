@@ -26,6 +26,14 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cognito_auth_bound(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_same_pools(ngx_array_t *a,
+    ngx_array_t *b);
+static void ngx_http_cognito_auth_reset(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
 static ngx_int_t ngx_http_cognito_auth_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -52,7 +60,10 @@ static ngx_int_t ngx_http_cognito_auth_reject(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t status);
 static ngx_int_t ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r,
     ngx_uint_t status);
+static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_main_ctx(
+    ngx_http_request_t *r);
 static void ngx_http_cognito_auth_cleanup(void *data);
+static void ngx_http_cognito_auth_token_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_precontent_handler(
     ngx_http_request_t *r);
 
@@ -274,6 +285,7 @@ static ngx_int_t
 ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 {
     ngx_int_t                          rc;
+    ngx_table_elt_t                   *h;
     ngx_http_cognito_auth_ctx_t       *ctx;
     ngx_http_cognito_auth_loc_conf_t  *calcf;
 
@@ -284,11 +296,6 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
     }
 
     ctx = ngx_http_cognito_auth_get_ctx(r);
-
-    if (ctx != NULL && ctx->rejected && r->error_page) {
-        /* the error page of our own rejection is not checked again */
-        return NGX_DECLINED;
-    }
 
     if (ctx == NULL) {
         ngx_pool_cleanup_t  *cln;
@@ -320,11 +327,49 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         }
     }
 
+    /*
+     * Every request that reaches a protected location is checked, also
+     * after an internal redirect (error_page, try_files, index,
+     * X-Accel-Redirect, named locations).  The verdict made elsewhere
+     * holds here only for the same pools, token source and token;
+     * otherwise the request is checked from scratch.
+     */
+
+    if (ctx->rejected) {
+        /* rejected before a redirect: this location makes its own challenge */
+
+        h = r->headers_out.www_authenticate;
+
+#if (nginx_version >= 1023000)
+        for ( /* void */ ; h; h = h->next) {
+            h->hash = 0;
+        }
+#else
+        if (h != NULL) {
+            h->hash = 0;
+        }
+#endif
+
+        r->headers_out.www_authenticate = NULL;
+        ctx->rejected = 0;
+    }
+
+    if (ctx->parsed) {
+        rc = ngx_http_cognito_auth_bound(r, calcf, ctx);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            ngx_http_cognito_auth_reset(r, ctx);
+        }
+    }
+
     if (!ctx->verified) {
         rc = ngx_http_cognito_auth_verify(r, calcf, ctx);
 
         if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
-            /* its error page, if any, is not checked again */
             ctx->rejected = 1;
             ngx_http_cognito_auth_count(r, ctx, 0);
         }
@@ -382,6 +427,242 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 
 
 /*
+ * NGX_OK if the verdict in ctx was made for this location's pools (the
+ * same set), token source and token; NGX_DECLINED if not.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_bound(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_int_t                  rc;
+    ngx_str_t                  token;
+    ngx_http_complex_value_t  *a, *b;
+
+    if (!ngx_http_cognito_auth_same_pools(ctx->pools, calcf->pools)) {
+        return NGX_DECLINED;
+    }
+
+    a = ctx->source;
+    b = calcf->token;
+
+    if (a != b
+        && (a == NULL || b == NULL
+            || a->value.len != b->value.len
+            || ngx_strncmp(a->value.data, b->value.data, a->value.len) != 0))
+    {
+        return NGX_DECLINED;
+    }
+
+    /* the same source may yield another token here (arguments, headers) */
+
+    rc = ngx_http_cognito_auth_get_token(r, calcf, &token);
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        token.len = 0;
+    }
+
+    if (token.len != ctx->token.len
+        || (token.len
+            && ngx_memcmp(token.data, ctx->token.data, token.len) != 0))
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_same_pools(ngx_array_t *a, ngx_array_t *b)
+{
+    ngx_uint_t                      i, j, k;
+    ngx_array_t                    *x, *y;
+    ngx_http_cognito_auth_pool_t  **p, **q;
+
+    if (a == b) {
+        return 1;
+    }
+
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+
+    /* the same set: each pool of one list is in the other */
+
+    for (k = 0; k < 2; k++) {
+        x = k ? b : a;
+        y = k ? a : b;
+
+        p = x->elts;
+        q = y->elts;
+
+        for (i = 0; i < x->nelts; i++) {
+            for (j = 0; j < y->nelts; j++) {
+                if (p[i] == q[j]) {
+                    break;
+                }
+            }
+
+            if (j == y->nelts) {
+                return 0;
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * Forgets the verdict, not the JWKS fetch state: the request's one fetch
+ * stays used, and a fetch in flight is never reset (the request waits in
+ * the access phase until it ends, so no redirect happens meanwhile).
+ */
+
+static void
+ngx_http_cognito_auth_reset(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "cognito auth: other pools, token source or token: "
+                   "checking again");
+
+    /* a subrequest's copy of the verdict holds its own reference */
+
+    cognito_token_free(ctx->tok);
+
+    ctx->tok = NULL;
+    ctx->pool = NULL;
+    ngx_str_null(&ctx->token);
+    ctx->pools = NULL;
+    ctx->source = NULL;
+    ctx->cached_generation = 0;
+    ctx->sig_code = COGNITO_OK;
+    ctx->sig_msg = NULL;
+    ctx->code = COGNITO_OK;
+    ctx->msg = NULL;
+    ctx->why = 0;
+    ngx_str_null(&ctx->error);
+    ngx_str_null(&ctx->reason);
+    ngx_str_null(&ctx->tenant);
+
+    ctx->parsed = 0;
+    ctx->verified = 0;
+    ctx->valid = 0;
+    ctx->forced = 0;
+    ctx->rejected = 0;
+    ctx->digested = 0;
+    ctx->cached = 0;
+}
+
+
+/*
+ * nginx skips the access phase for subrequests (auth_request, SSI,
+ * mirror, echo_location, ...); this runs for them in the precontent phase.
+ * A subrequest into a protected location is allowed only with the main
+ * request's verdict made for the same pools, token source and token, and
+ * then only if this location's claim rules and policy pass.  The module's
+ * own JWKS fetch is not checked.  NGX_OK: allowed.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf)
+{
+    ngx_int_t                     rc;
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_cognito_auth_ctx_t  *ctx, *mctx;
+
+    mctx = ngx_http_cognito_auth_main_ctx(r);
+
+    if (mctx != NULL && mctx->fetching && mctx->sr == r) {
+        return NGX_OK;
+    }
+
+    rc = NGX_DECLINED;
+
+    if (mctx != NULL && mctx->verified) {
+        rc = ngx_http_cognito_auth_bound(r, calcf, mctx);
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+    }
+
+    /* the subrequest's own copy: the main request's verdict stays as is */
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_ctx_t));
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        if (mctx->tok != NULL) {
+            cln = ngx_pool_cleanup_add(r->pool, 0);
+            if (cln == NULL) {
+                return NGX_ERROR;
+            }
+
+            ctx->tok = cognito_token_ref(mctx->tok);
+
+            cln->handler = ngx_http_cognito_auth_token_cleanup;
+            cln->data = ctx->tok;
+        }
+
+        ctx->pool = mctx->pool;
+        ctx->token = mctx->token;
+        ctx->pools = mctx->pools;
+        ctx->source = mctx->source;
+        ctx->code = mctx->sig_code;
+        ctx->msg = mctx->sig_msg;
+        ctx->sig_code = mctx->sig_code;
+        ctx->sig_msg = mctx->sig_msg;
+        ctx->parsed = 1;
+        ctx->verified = 1;
+
+    } else {
+        ctx->code = COGNITO_ERR_TOKEN_MISSING;
+        ctx->msg = "subrequest without the main request's verdict "
+                   "for this location";
+    }
+
+    /* the main request is the one counted */
+    ctx->counted = 1;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
+
+    if (ctx->code == COGNITO_OK) {
+        if (ngx_http_cognito_auth_check_claims(r, calcf, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (ctx->code != COGNITO_OK) {
+        return ngx_http_cognito_auth_reject(r, calcf, ctx,
+                                            NGX_HTTP_UNAUTHORIZED);
+    }
+
+    rc = ngx_http_cognito_auth_policy(r, calcf, ctx);
+
+    if (rc == NGX_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "cognito auth: subrequest allowed by pool \"%V\"",
+                       &ctx->pool->name);
+        return NGX_OK;
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_cognito_auth_reject(r, calcf, ctx, rc);
+}
+
+
+/*
  * Parses the token and checks its signature.  Returns NGX_OK with
  * ctx->code set to the verdict, NGX_AGAIN while keys are loading, or an
  * HTTP status / NGX_ERROR.
@@ -398,6 +679,8 @@ ngx_http_cognito_auth_verify(ngx_http_request_t *r,
 
     if (!ctx->parsed) {
         ctx->parsed = 1;
+        ctx->pools = calcf->pools;
+        ctx->source = calcf->token;
 
         rc = ngx_http_cognito_auth_get_token(r, calcf, &token);
         if (rc == NGX_ERROR) {
@@ -1033,7 +1316,6 @@ ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r, ngx_uint_t status)
 ngx_http_cognito_auth_ctx_t *
 ngx_http_cognito_auth_get_ctx(ngx_http_request_t *r)
 {
-    ngx_pool_cleanup_t           *cln;
     ngx_http_cognito_auth_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_cognito_auth_module);
@@ -1047,11 +1329,30 @@ ngx_http_cognito_auth_get_ctx(ngx_http_request_t *r)
      * the request's verdict lives on in the pool cleanup (as realip does).
      */
 
+    ctx = ngx_http_cognito_auth_main_ctx(r);
+
+    if (ctx != NULL) {
+        ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
+    }
+
+    return ctx;
+}
+
+
+/*
+ * The main request's context, found through the pool its subrequests
+ * share: only the access handler, which runs for main requests alone,
+ * adds this cleanup.
+ */
+
+static ngx_http_cognito_auth_ctx_t *
+ngx_http_cognito_auth_main_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+
     for (cln = r->pool->cleanup; cln; cln = cln->next) {
         if (cln->handler == ngx_http_cognito_auth_cleanup) {
-            ctx = cln->data;
-            ngx_http_set_ctx(r, ctx, ngx_http_cognito_auth_module);
-            return ctx;
+            return cln->data;
         }
     }
 
@@ -1071,12 +1372,27 @@ ngx_http_cognito_auth_cleanup(void *data)
 }
 
 
+static void
+ngx_http_cognito_auth_token_cleanup(void *data)
+{
+    cognito_token_free(data);
+}
+
+
 static ngx_int_t
 ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                          rc;
     ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+    if (r != r->main && calcf->pools != NULL) {
+        rc = ngx_http_cognito_auth_subrequest(r, calcf);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
 
     if (calcf->headers == NULL) {
         return NGX_DECLINED;

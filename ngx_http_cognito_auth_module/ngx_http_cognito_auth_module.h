@@ -176,6 +176,10 @@ typedef struct {
     ngx_http_cognito_auth_pool_t  *pool;
     ngx_str_t                      token;
 
+    /* what the verdict was made for: a location's pools and token source */
+    ngx_array_t                   *pools;
+    ngx_http_complex_value_t      *source;    /* NULL: Authorization */
+
     u_char                         digest[COGNITO_DIGEST_LEN];
     uint64_t                       cached_generation;
 

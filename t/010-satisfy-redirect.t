@@ -1,5 +1,6 @@
-# satisfy any|all with allow/deny, as auth_basic; one verdict per request
-# across internal redirects and error pages.
+# satisfy any|all with allow/deny, as auth_basic; a verdict is reused
+# across internal redirects and error pages for the same pools and token
+# source (t/014-redirects-subrequests.t has the rest).
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -97,7 +98,7 @@ cognito auth: verifying signature
 
 
 
-=== TEST 6: error_page to a protected location does not loop
+=== TEST 6: error_page to a protected location checks it too: nginx's own page, no loop
 --- config
     cognito_auth test;
     error_page 401 /401.json;
@@ -106,8 +107,9 @@ cognito auth: verifying signature
 --- request
 GET /t
 --- error_code: 401
---- response_body
-{"error":"Invalid or expired token"}
+--- response_headers
+WWW-Authenticate: Bearer realm="cognito"
+--- response_body_like: ^<html>.*401 Authorization Required
 
 
 
