@@ -870,6 +870,17 @@ async function main() {
         console.log(`DIFF ${r.name}: nginx ${nTxt}; aws ${aTxt}`);
         failures++;
     }
+    // a run in which both sides refuse everything would agree everywhere
+    for (const name of ['access.valid@access', 'id.valid@id', 'access.valid@any',
+                        'id.valid@any', 'access.groups=arr@group',
+                        'access.scope=one@scope', 'algs.RS512@algs',
+                        'dflt.valid@dflt']) {
+        const r = results.find((x) => x.name === name);
+        if (!r || r.n.status !== 200 || !r.a.ok) {
+            console.log(`BASELINE ${name}: a valid token must be accepted by both`);
+            failures++;
+        }
+    }
     for (const e of deliberate) {
         if (e.hits === 0 && e.bad.length === 0) {
             console.log(`STALE ${e.name}: listed as deliberate, but no case disagrees that way`);
