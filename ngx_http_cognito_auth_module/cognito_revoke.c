@@ -12,12 +12,15 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "cognito_internal.h"
 #include "cognito_revoke.h"
 
 
 #define COGNITO_REVOKE_CLAIM_MAX  512
+#define COGNITO_REVOKE_DIGEST     32              /* SHA-256 */
 
 
 struct cognito_revocation_s {
@@ -25,6 +28,7 @@ struct cognito_revocation_s {
     json_t             *origin_jti;  /* object: origin_jti -> true */
     json_t             *sub;         /* object: sub -> issued-before epoch */
     size_t              count;
+    unsigned char       digest[COGNITO_REVOKE_DIGEST];  /* of the source */
 };
 
 
@@ -32,6 +36,8 @@ static int cognito_revocation_set(json_t *list, json_t **set,
     size_t *count);
 static long cognito_revocation_claim(const cognito_token_t *tok,
     const char *name, char *buf, size_t size);
+static int cognito_revocation_digest(const char *json, size_t len,
+    unsigned char *md);
 
 
 int
@@ -105,6 +111,12 @@ cognito_revocation_load(const char *json, size_t len,
 
     json_decref(root);
 
+    if (cognito_revocation_digest(json, len, rl->digest) != COGNITO_OK) {
+        cognito_revocation_free(rl);
+        return cognito_error(err, COGNITO_ERR_INTERNAL,
+                             "revocation list: SHA-256 failed");
+    }
+
     *out = rl;
 
     return cognito_error(err, COGNITO_OK, "ok");
@@ -170,6 +182,40 @@ size_t
 cognito_revocation_count(const cognito_revocation_t *rl)
 {
     return rl->count;
+}
+
+
+int
+cognito_revocation_same(const cognito_revocation_t *rl, const char *json,
+    size_t len)
+{
+    unsigned char  md[COGNITO_REVOKE_DIGEST];
+
+    if (rl == NULL
+        || cognito_revocation_digest(json, len, md) != COGNITO_OK)
+    {
+        return 0;
+    }
+
+    return memcmp(md, rl->digest, COGNITO_REVOKE_DIGEST) == 0;
+}
+
+
+static int
+cognito_revocation_digest(const char *json, size_t len, unsigned char *md)
+{
+    unsigned int  n;
+
+    n = 0;
+
+    if (EVP_Digest(json, len, md, &n, EVP_sha256(), NULL) != 1
+        || n != COGNITO_REVOKE_DIGEST)
+    {
+        ERR_clear_error();
+        return COGNITO_ERR_INTERNAL;
+    }
+
+    return COGNITO_OK;
 }
 
 

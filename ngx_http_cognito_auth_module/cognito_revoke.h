@@ -39,6 +39,13 @@ void cognito_revocation_free(cognito_revocation_t *rl);
 
 size_t cognito_revocation_count(const cognito_revocation_t *rl);
 
+/*
+ * 1 when json (len bytes) is the text rl was loaded from (same SHA-256),
+ * else 0 (also when rl is NULL or the digest fails): the caller reloads.
+ */
+int cognito_revocation_same(const cognito_revocation_t *rl, const char *json,
+    size_t len);
+
 /* COGNITO_OK, or COGNITO_ERR_REVOKED when the list revokes the token */
 int cognito_revocation_check(const cognito_revocation_t *rl,
     const cognito_token_t *tok, cognito_err_t *err);

@@ -18,16 +18,37 @@ static ngx_uint_t ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
     ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n);
 
 
+/*
+ * The client's copies leave r->headers_in.headers without moving any other
+ * element: nginx keeps pointers to elements (r->headers_in.host,
+ * .user_agent, the "next" chains of repeated lines), and modules such as
+ * headers-more change an element through them, so a copied list would
+ * leave them editing elements no longer in it.  Each run of kept elements
+ * becomes a part pointing into its old array, and the trusted values form
+ * a last part of their own.
+ *
+ * ngx_list_push writes at last->elts + last->nelts while last->nelts is
+ * below nalloc, so the last part's room must be its own: nalloc is the
+ * room of the trusted values' array, or, when the list ends in a run of
+ * old elements, that run's length (the part is full, and the next push
+ * starts a new part instead of overwriting an old element).  No part but
+ * an empty list's first one is empty: nginx's list walks read elts[0] of
+ * every part they step into.
+ */
+
 ngx_int_t
 ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf)
 {
     ngx_str_t                       *values;
-    ngx_uint_t                       i, n, total;
-    ngx_list_t                       list;
-    ngx_list_part_t                 *part;
-    ngx_table_elt_t                 *h, *nh;
+    ngx_uint_t                       i, k, n, nset, ndrop, nruns, nparts,
+                                     room;
+    ngx_list_t                      *list;
+    ngx_list_part_t                  old, *part, *parts, *tail;
+    ngx_table_elt_t                 *h, *set;
     ngx_http_cognito_auth_header_t  *hdr;
+
+    list = &r->headers_in.headers;
 
     hdr = calcf->headers->elts;
     n = calcf->headers->nelts;
@@ -37,31 +58,90 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    nset = 0;
+
     for (i = 0; i < n; i++) {
         if (ngx_http_complex_value(r, &hdr[i].value, &values[i]) != NGX_OK) {
             return NGX_ERROR;
         }
+
+        if (values[i].len != 0) {
+            nset++;
+        }
     }
 
-    total = n;
+    /* count the runs of kept elements; nothing changes until all is ready */
 
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        total += part->nelts;
+    ndrop = 0;
+    nruns = 0;
+
+    for (part = &list->part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (ngx_http_cognito_auth_is_set(&h[i], hdr, n)) {
+                ndrop++;
+                continue;
+            }
+
+            if (i == 0 || ngx_http_cognito_auth_is_set(&h[i - 1], hdr, n)) {
+                nruns++;
+            }
+        }
     }
 
-    /*
-     * A fresh list without the client's copies: removing elements from
-     * nginx's list in place is fragile, and headers_in's own pointers keep
-     * pointing at the old, still valid elements.
-     */
-
-    if (ngx_list_init(&list, r->pool, total, sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
+    if (ndrop == 0 && nset == 0) {
+        return NGX_OK;
     }
 
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
+    nparts = nruns + (nset ? 1 : 0);
+
+    parts = NULL;
+
+    if (nparts > 1) {
+        parts = ngx_palloc(r->pool, (nparts - 1) * sizeof(ngx_list_part_t));
+        if (parts == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    room = ngx_max(nset, list->nalloc);
+    set = NULL;
+
+    if (nset != 0 || nruns == 0) {
+        set = ngx_palloc(r->pool, room * sizeof(ngx_table_elt_t));
+        if (set == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    for (i = 0, k = 0; i < n; i++) {
+        if (values[i].len == 0) {
+            continue;
+        }
+
+        h = &set[k++];
+
+        h->key = hdr[i].name;
+        h->value = values[i];
+
+        h->lowcase_key = ngx_pnalloc(r->pool, h->key.len);
+        if (h->lowcase_key == NULL) {
+            return NGX_ERROR;
+        }
+
+        h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, h->key.len);
+#if (nginx_version >= 1023000)
+        h->next = NULL;
+#endif
+    }
+
+    /* relink: list->part is rewritten, so walk a copy of it */
+
+    old = list->part;
+    tail = NULL;
+
+    for (part = &old; part; part = part->next) {
         h = part->elts;
 
         for (i = 0; i < part->nelts; i++) {
@@ -72,41 +152,53 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
                 continue;
             }
 
-            nh = ngx_list_push(&list);
-            if (nh == NULL) {
-                return NGX_ERROR;
+            if (i != 0 && !ngx_http_cognito_auth_is_set(&h[i - 1], hdr, n)) {
+                tail->nelts++;
+                continue;
             }
 
-            *nh = h[i];
+            if (tail == NULL) {
+                tail = &list->part;
+
+            } else {
+                tail->next = parts++;
+                tail = tail->next;
+            }
+
+            tail->elts = &h[i];
+            tail->nelts = 1;
+            tail->next = NULL;
         }
     }
 
-    for (i = 0; i < n; i++) {
-        if (values[i].len == 0) {
-            continue;
+    if (nset != 0) {
+        if (tail == NULL) {
+            tail = &list->part;
+
+        } else {
+            tail->next = parts;
+            tail = tail->next;
         }
 
-        nh = ngx_list_push(&list);
-        if (nh == NULL) {
-            return NGX_ERROR;
-        }
+        tail->elts = set;
+        tail->nelts = nset;
+        tail->next = NULL;
 
-        nh->key = hdr[i].name;
-        nh->value = values[i];
+        list->nalloc = room;
 
-        nh->lowcase_key = ngx_pnalloc(r->pool, nh->key.len);
-        if (nh->lowcase_key == NULL) {
-            return NGX_ERROR;
-        }
+    } else if (tail == NULL) {
+        list->part.elts = set;
+        list->part.nelts = 0;
+        list->part.next = NULL;
+        tail = &list->part;
 
-        nh->hash = ngx_hash_strlow(nh->lowcase_key, nh->key.data,
-                                   nh->key.len);
-#if (nginx_version >= 1023000)
-        nh->next = NULL;
-#endif
+        list->nalloc = room;
+
+    } else {
+        list->nalloc = tail->nelts;
     }
 
-    r->headers_in.headers = list;
+    list->last = tail;
 
     return NGX_OK;
 }

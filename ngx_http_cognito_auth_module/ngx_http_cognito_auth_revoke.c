@@ -4,9 +4,12 @@
  *
  * cognito_auth_revocation_list: a JSON file of revoked jti, origin_jti and
  * sub-issued-before entries.  Read and checked at configuration time; each
- * worker then looks at the file's identity on a timer and re-reads it when
- * it changes, so revocations apply without a reload.  The file is small
- * and local; requests never touch it.
+ * worker then reads it again on a timer and loads it when its content
+ * changed, so revocations apply without a reload.  The content decides, not
+ * the file's inode, size and mtime: a rewrite in place with the same size
+ * within one timestamp tick (a second on some filesystems, a jiffy on
+ * others) leaves all three as they were.  The file is local and capped at
+ * COGNITO_REVOCATION_MAX_LEN; requests never touch it.
  */
 
 
@@ -18,8 +21,8 @@
 
 
 static ngx_int_t ngx_http_cognito_auth_revocation_read(ngx_log_t *log,
-    ngx_str_t *name, ngx_file_info_t *fi, cognito_revocation_t **rl,
-    cognito_err_t *err);
+    ngx_str_t *name, ngx_file_info_t *fi, cognito_revocation_t *current,
+    cognito_revocation_t **rl, cognito_err_t *err);
 static void ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev);
 static void ngx_http_cognito_auth_revocation_cleanup(void *data);
 
@@ -79,7 +82,8 @@ ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
 
     if (ngx_http_cognito_auth_revocation_read(cf->log,
                                               &camcf->revocation_file, &fi,
-                                              &camcf->revocation_conf, &err)
+                                              NULL, &camcf->revocation_conf,
+                                              &err)
         != NGX_OK)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -92,17 +96,23 @@ ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
     cln->data = camcf->revocation_conf;
 
     camcf->revocation = camcf->revocation_conf;
-    camcf->revocation_uniq = ngx_file_uniq(&fi);
-    camcf->revocation_mtime = ngx_file_mtime(&fi);
-    camcf->revocation_size = ngx_file_size(&fi);
+
+    /* no broken version reported (see the timer) */
+    camcf->revocation_size = -1;
 
     return NGX_CONF_OK;
 }
 
 
+/*
+ * NGX_OK with a new list in *rl, NGX_DECLINED when the file holds the text
+ * "current" was loaded from, NGX_ERROR (err->msg says why).
+ */
+
 static ngx_int_t
 ngx_http_cognito_auth_revocation_read(ngx_log_t *log, ngx_str_t *name,
-    ngx_file_info_t *fi, cognito_revocation_t **rl, cognito_err_t *err)
+    ngx_file_info_t *fi, cognito_revocation_t *current,
+    cognito_revocation_t **rl, cognito_err_t *err)
 {
     u_char      *buf;
     size_t       size;
@@ -150,8 +160,11 @@ ngx_http_cognito_auth_revocation_read(ngx_log_t *log, ngx_str_t *name,
         goto done;
     }
 
-    if (cognito_revocation_load((const char *) buf, size, rl, err)
-        == COGNITO_OK)
+    if (cognito_revocation_same(current, (const char *) buf, size)) {
+        rc = NGX_DECLINED;
+
+    } else if (cognito_revocation_load((const char *) buf, size, rl, err)
+               == COGNITO_OK)
     {
         rc = NGX_OK;
     }
@@ -204,6 +217,7 @@ ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev)
 {
     ngx_http_cognito_auth_main_conf_t *camcf = ev->data;
 
+    ngx_int_t              rc;
     cognito_err_t          err;
     ngx_file_info_t        fi;
     cognito_revocation_t  *rl;
@@ -220,24 +234,44 @@ ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev)
         goto next;
     }
 
-    if (ngx_file_uniq(&fi) == camcf->revocation_uniq
-        && ngx_file_mtime(&fi) == camcf->revocation_mtime
-        && ngx_file_size(&fi) == camcf->revocation_size)
-    {
-        goto next;
-    }
+    rc = ngx_http_cognito_auth_revocation_read(ev->log,
+                                               &camcf->revocation_file, &fi,
+                                               camcf->revocation, &rl, &err);
 
-    if (ngx_http_cognito_auth_revocation_read(ev->log,
-                                              &camcf->revocation_file, &fi,
-                                              &rl, &err)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ERR, ev->log, 0,
-                      "cognito auth: revocation list \"%V\" %s, "
-                      "keeping the last one",
-                      &camcf->revocation_file, err.msg);
+    if (rc == NGX_DECLINED) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, ev->log, 0,
+                       "cognito auth: revocation list \"%V\" unchanged",
+                       &camcf->revocation_file);
 
-        /* do not read a broken file again until it changes */
+        camcf->revocation_size = -1;
+
+    } else if (rc == NGX_ERROR) {
+
+        /*
+         * Whether the list changed is the content's call; the file's
+         * identity (inode, mtime, size) only keeps one broken version from
+         * being reported on every check.  revocation_size is -1 while no
+         * broken version is reported.
+         */
+
+        if (ngx_file_uniq(&fi) == camcf->revocation_uniq
+            && ngx_file_mtime(&fi) == camcf->revocation_mtime
+            && ngx_file_size(&fi) == camcf->revocation_size)
+        {
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, ev->log, 0,
+                           "cognito auth: revocation list \"%V\" still %s",
+                           &camcf->revocation_file, err.msg);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, ev->log, 0,
+                          "cognito auth: revocation list \"%V\" %s, "
+                          "keeping the last one",
+                          &camcf->revocation_file, err.msg);
+
+            camcf->revocation_uniq = ngx_file_uniq(&fi);
+            camcf->revocation_mtime = ngx_file_mtime(&fi);
+            camcf->revocation_size = ngx_file_size(&fi);
+        }
 
     } else {
         if (camcf->revocation != camcf->revocation_conf) {
@@ -250,11 +284,9 @@ ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev)
                       "cognito auth: revocation list \"%V\" reloaded: "
                       "%uz entries", &camcf->revocation_file,
                       cognito_revocation_count(rl));
-    }
 
-    camcf->revocation_uniq = ngx_file_uniq(&fi);
-    camcf->revocation_mtime = ngx_file_mtime(&fi);
-    camcf->revocation_size = ngx_file_size(&fi);
+        camcf->revocation_size = -1;
+    }
 
 next:
 

@@ -37,6 +37,8 @@ our $DataDir = "$TDir/data";
 our $Runner;    # 'real' or 'fallback'
 our $ModuleSo = "$TopDir/build/modules/ngx_http_cognito_auth_module.so";
 our $EchoSo = '/usr/lib/nginx/modules/ngx_http_echo_module.so';
+our $HeadersMoreSo =
+    '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
 
 our $Issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1';
 our $Sub = '11111111-2222-3333-4444-555555555555';
@@ -71,6 +73,7 @@ sub _set_env_defaults {
                  . " cognito_auth_* directives will be unknown\n";
         }
         push @mods, $EchoSo if -f $EchoSo;
+        push @mods, $HeadersMoreSo if -f $HeadersMoreSo;
         $ENV{TEST_NGINX_LOAD_MODULES} = join ' ', @mods;
     }
 
@@ -113,6 +116,11 @@ sub loaded_modules {
 
 sub has_echo {
     return scalar grep { m{ngx_http_echo_module\.so$} } loaded_modules();
+}
+
+sub has_headers_more {
+    return scalar grep { m{ngx_http_headers_more_filter_module\.so$} }
+        loaded_modules();
 }
 
 our $DefaultPool = <<'_EOC_';
