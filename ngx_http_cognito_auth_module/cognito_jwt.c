@@ -551,10 +551,10 @@ done:
 
 int
 cognito_token_check_claims(const cognito_token_t *tok,
-    const cognito_rules_t *rules, time_t now, cognito_err_t *err)
+    const cognito_rules_t *rules, double now, cognito_err_t *err)
 {
     int        rc;
-    double     t, leeway, exp, dnow;
+    double     t, leeway, exp;
     size_t     i;
     json_t    *payload, *v;
     unsigned   use;
@@ -604,7 +604,6 @@ cognito_token_check_claims(const cognito_token_t *tok,
      * as 0.
      */
 
-    dnow = (double) now;
     leeway = rules->leeway > 0 ? (double) rules->leeway : 0;
 
     rc = cognito_time_claim(payload, "exp", &exp);
@@ -620,7 +619,7 @@ cognito_token_check_claims(const cognito_token_t *tok,
 
     /* expired once now >= exp + leeway */
 
-    if (dnow - exp >= leeway) {
+    if (now - exp >= leeway) {
         return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
     }
 
@@ -633,7 +632,7 @@ cognito_token_check_claims(const cognito_token_t *tok,
 
     /* not yet valid while now + leeway < nbf */
 
-    if (rc > 0 && t - dnow > leeway) {
+    if (rc > 0 && t - now > leeway) {
         return cognito_error(err, COGNITO_ERR_NOT_YET_VALID,
                              "token not yet valid");
     }
@@ -684,13 +683,9 @@ cognito_token_exp(const cognito_token_t *tok)
         return (time_t) max;
     }
 
-    /* rounded up: for a whole-second now, now < result iff now < exp */
+    /* rounded down: a whole second now < result means now + 1 <= exp */
 
     t = (time_t) exp;
-
-    if ((double) t < exp) {
-        t++;
-    }
 
     return t;
 }

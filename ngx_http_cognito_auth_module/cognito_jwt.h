@@ -158,12 +158,14 @@ int cognito_token_verify(const cognito_token_t *tok,
  * numbers, compared as numbers; exp required), iat a number, sub, jti
  * and scope strings, aud a string or an array of strings, then the app
  * client: an id token's aud, an access token's client_id, each a string.
+ * now is in seconds since the epoch, with its fraction (milliseconds).
  */
 int cognito_token_check_claims(const cognito_token_t *tok,
-    const cognito_rules_t *rules, time_t now, cognito_err_t *err);
+    const cognito_rules_t *rules, double now, cognito_err_t *err);
 
 /*
- * "exp" of a token whose claims checked out, rounded up to a second and
+ * "exp" of a token whose claims checked out, rounded down to a second (a
+ * whole second before it, the token is valid for all of that second) and
  * capped far in the future; 0 when absent or not positive
  */
 time_t cognito_token_exp(const cognito_token_t *tok);

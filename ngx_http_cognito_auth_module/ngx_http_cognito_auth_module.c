@@ -604,6 +604,7 @@ static ngx_int_t
 ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
+    ngx_time_t                         *tp;
     cognito_err_t                       err;
     cognito_rules_t                     rules;
     ngx_http_cognito_auth_pool_t       *pool;
@@ -618,7 +619,12 @@ ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     rules.token_use = calcf->token_use;
     rules.leeway = pool->leeway;
 
-    if (cognito_token_check_claims(ctx->tok, &rules, ngx_time(), &err)
+    /* to the millisecond, as aws-jwt-verify compares exp and nbf */
+
+    tp = ngx_timeofday();
+
+    if (cognito_token_check_claims(ctx->tok, &rules,
+                                   tp->sec + tp->msec / 1000.0, &err)
         != COGNITO_OK)
     {
         ctx->code = err.code;

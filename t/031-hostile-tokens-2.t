@@ -955,3 +955,13 @@ my $t = main::tok(exp => '1e300');
 [$t, $t]
 --- response_body eval
 ["ok alice\n", "ok alice\n"]
+
+
+
+=== TEST 90: a real exp a fraction of a second ago is expired (now is compared to the millisecond)
+--- more_headers eval
+require Time::HiRes;
+main::tok(exp => sprintf '%.3f', Time::HiRes::time() - 0.3)
+--- error_code: 401
+--- response_body
+401 token_expired

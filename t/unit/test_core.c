@@ -327,7 +327,7 @@ t_mint_hmac(const char *hdr, const char *payload, EVP_PKEY *pkey)
 
 static int
 t_run_len(const char *jwt, size_t len, unsigned algs,
-    const cognito_keyset_t *ks, const cognito_rules_t *rules, time_t now)
+    const cognito_keyset_t *ks, const cognito_rules_t *rules, double now)
 {
     int               rc;
     cognito_err_t     err;
@@ -372,7 +372,7 @@ t_run_len(const char *jwt, size_t len, unsigned algs,
 
 static int
 t_run(const char *jwt, unsigned algs, const cognito_keyset_t *ks,
-    const cognito_rules_t *rules, time_t now)
+    const cognito_rules_t *rules, double now)
 {
     return t_run_len(jwt, strlen(jwt), algs, ks, rules, now);
 }
@@ -393,7 +393,7 @@ t_rules(cognito_rules_t *rules)
 /* a signed token with k1 for the payload, run with the default rules */
 
 static int
-t_claims(const char *payload, const cognito_keyset_t *ks, time_t now)
+t_claims(const char *payload, const cognito_keyset_t *ks, double now)
 {
     int               rc;
     char             *jwt;
@@ -1022,6 +1022,31 @@ t_tokens(const cognito_keyset_t *ks)
            COGNITO_ERR_NOT_YET_VALID, "leeway 0: not yet valid at nbf - 1");
     free(jwt);
 
+    /* now to the millisecond: a real exp passes within its second */
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.499), COGNITO_OK,
+           "leeway 0: valid at now == exp - 0.001");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.5),
+           COGNITO_ERR_EXPIRED, "leeway 0: expired at now == exp (reals)");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.7),
+           COGNITO_ERR_EXPIRED,
+           "leeway 0: expired 0.2 s after exp, within the same second");
+    free(jwt);
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d.5",
+             T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.2),
+           COGNITO_ERR_NOT_YET_VALID,
+           "leeway 0: not yet valid 0.3 s before nbf, within its second");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.5), COGNITO_OK,
+           "leeway 0: valid at now == nbf (reals)");
+    free(jwt);
+
     rules.leeway = -5;
 
     snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW);
@@ -1461,6 +1486,45 @@ t_ref_digest(void)
 
 
 static void
+t_exp(void)
+{
+    size_t             i;
+    char              *jwt, payload[256];
+    cognito_err_t      err;
+    cognito_token_t   *tok;
+
+    static const struct {
+        const char  *exp;
+        time_t       want;
+    } cases[] = {
+        { "1700003600", 1700003600 },
+        { "1700003600.999", 1700003600 },
+        { "1700003600.0", 1700003600 },
+        { "0.5", 0 },
+        { "-5", 0 },
+        { "-1e300", 0 },
+        { "\"1700003600\"", 0 },
+        { "1e300", sizeof(time_t) < 8 ? (time_t) 2147483647
+                                      : (time_t) 4611686018427387904LL },
+        { "9223372036854775807", sizeof(time_t) < 8
+                                 ? (time_t) 2147483647
+                                 : (time_t) 4611686018427387904LL },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(payload, sizeof(payload), "{\"exp\":%s}", cases[i].exp);
+        jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+        tok = NULL;
+        (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+        t_ok(tok != NULL && cognito_token_exp(tok) == cases[i].want,
+             "token_exp: %s rounds down and is capped", cases[i].exp);
+        cognito_token_free(tok);
+        free(jwt);
+    }
+}
+
+
+static void
 t_names(void)
 {
     int          i, j, bad;
@@ -1535,6 +1599,7 @@ main(void)
     t_keysets();
     t_render(ks);
     t_names();
+    t_exp();
     t_ref_digest();
 
     cognito_keyset_free(ks);
