@@ -50,8 +50,11 @@ static json_t *cognito_json_decode(const char *p, size_t len, int *rc);
 static int cognito_json_depth_ok(json_t *json, int depth);
 static int cognito_str_eq(json_t *v, const char *s);
 static int cognito_str_ieq(const char *a, size_t alen, const char *b);
+static int cognito_b64url_tail_ok(const char *p, size_t len);
 static int cognito_time_claim(json_t *payload, const char *name,
-    json_int_t *value);
+    double *value);
+static int cognito_string_array(json_t *v);
+static int cognito_check_types(json_t *payload, cognito_err_t *err);
 static int cognito_check_client(json_t *payload, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err);
 static int cognito_client_allowed(json_t *v, const cognito_rules_t *rules);
@@ -273,6 +276,19 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     {
         return cognito_error(err, COGNITO_ERR_BASE64,
                              "bad base64url in token");
+    }
+
+    /*
+     * Canonical base64url only (RFC 4648, section 3.5): a token has one
+     * string form, so that caches and block lists keyed on it see one.
+     */
+
+    if (!cognito_b64url_tail_ok(jwt, dot[0])
+        || !cognito_b64url_tail_ok(jwt + dot[0] + 1, dot[1] - dot[0] - 1)
+        || !cognito_b64url_tail_ok(jwt + dot[1] + 1, len - dot[1] - 1))
+    {
+        return cognito_error(err, COGNITO_ERR_BASE64,
+                             "non-canonical base64url in token");
     }
 
     tok = calloc(1, sizeof(cognito_token_t));
@@ -535,13 +551,13 @@ done:
 
 int
 cognito_token_check_claims(const cognito_token_t *tok,
-    const cognito_rules_t *rules, time_t now, cognito_err_t *err)
+    const cognito_rules_t *rules, double now, cognito_err_t *err)
 {
-    int          rc;
-    size_t       i;
-    json_t      *payload, *v;
-    unsigned     use;
-    json_int_t   t, leeway, exp;
+    int        rc;
+    double     t, leeway, exp;
+    size_t     i;
+    json_t    *payload, *v;
+    unsigned   use;
 
     if (tok == NULL || tok->payload == NULL || rules == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token or rules");
@@ -580,13 +596,15 @@ cognito_token_check_claims(const cognito_token_t *tok,
         return cognito_error(err, COGNITO_ERR_TOKEN_USE, "wrong token_use");
     }
 
-    /* times: non-negative integers; a negative now or leeway counts as 0 */
+    /*
+     * exp, nbf and iat are NumericDates (RFC 7519, section 2): JSON
+     * numbers, integer or not, possibly negative, compared as doubles
+     * (JSON has no NaN or infinity, and the differences of two finite
+     * doubles this far apart cannot overflow).  A negative leeway counts
+     * as 0.
+     */
 
-    if (now < 0) {
-        now = 0;
-    }
-
-    leeway = rules->leeway > 0 ? (json_int_t) rules->leeway : 0;
+    leeway = rules->leeway > 0 ? (double) rules->leeway : 0;
 
     rc = cognito_time_claim(payload, "exp", &exp);
 
@@ -596,12 +614,12 @@ cognito_token_check_claims(const cognito_token_t *tok,
 
     if (rc < 0) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                             "exp is not a non-negative integer");
+                             "exp is not a number");
     }
 
-    /* expired once now >= exp + leeway, written without overflow */
+    /* expired once now >= exp + leeway */
 
-    if ((json_int_t) now >= exp && (json_int_t) now - exp >= leeway) {
+    if (now - exp >= leeway) {
         return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
     }
 
@@ -609,28 +627,29 @@ cognito_token_check_claims(const cognito_token_t *tok,
 
     if (rc < 0) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                             "nbf is not a non-negative integer");
+                             "nbf is not a number");
     }
 
     /* not yet valid while now + leeway < nbf */
 
-    if (rc > 0 && t > (json_int_t) now && t - (json_int_t) now > leeway) {
+    if (rc > 0 && t - now > leeway) {
         return cognito_error(err, COGNITO_ERR_NOT_YET_VALID,
                              "token not yet valid");
     }
 
-    rc = cognito_time_claim(payload, "iat", &t);
+    /*
+     * iat is informational (RFC 7519, section 4.1.6): its type is checked,
+     * as aws-jwt-verify does, its value is not.
+     */
 
-    if (rc < 0) {
+    if (cognito_time_claim(payload, "iat", &t) < 0) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                             "iat is not a non-negative integer");
+                             "iat is not a number");
     }
 
-    /* issued in the future when iat > now + leeway */
-
-    if (rc > 0 && t > (json_int_t) now && t - (json_int_t) now > leeway) {
-        return cognito_error(err, COGNITO_ERR_IAT_FUTURE,
-                             "token issued in the future");
+    rc = cognito_check_types(payload, err);
+    if (rc != COGNITO_OK) {
+        return rc;
     }
 
     rc = cognito_check_client(payload, use, rules, err);
@@ -645,21 +664,42 @@ cognito_token_check_claims(const cognito_token_t *tok,
 time_t
 cognito_token_exp(const cognito_token_t *tok)
 {
-    json_int_t  exp;
+    double  exp, max;
+    time_t  t;
 
     if (tok == NULL || tok->payload == NULL) {
         return 0;
     }
 
-    if (cognito_time_claim(tok->payload, "exp", &exp) != 1) {
+    if (cognito_time_claim(tok->payload, "exp", &exp) != 1 || !(exp > 0)) {
         return 0;
     }
 
-    if (sizeof(time_t) < sizeof(json_int_t) && exp != (time_t) exp) {
+    /* 2^31 - 1 or 2^62: exact as doubles, and far in the future */
+
+    max = sizeof(time_t) < 8 ? 2147483647.0 : 4611686018427387904.0;
+
+    if (exp >= max) {
+        return (time_t) max;
+    }
+
+    /* rounded down: a whole second now < result means now + 1 <= exp */
+
+    t = (time_t) exp;
+
+    return t;
+}
+
+
+int
+cognito_token_date(const cognito_token_t *tok, const char *name,
+    double *value)
+{
+    if (tok == NULL || tok->payload == NULL || name == NULL) {
         return 0;
     }
 
-    return (time_t) exp;
+    return cognito_time_claim(tok->payload, name, value);
 }
 
 
@@ -703,7 +743,7 @@ cognito_token_claim(const cognito_token_t *tok, const char **path,
 
 int
 cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
-    const char *name, size_t len)
+    unsigned form, const char *name, size_t len)
 {
     size_t       i, n, slen;
     json_t      *v, *e;
@@ -717,14 +757,20 @@ cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
 
     v = json_object_get(tok->payload, claim);
 
-    if (json_is_array(v)) {
+    if (form == COGNITO_CLAIM_ARRAY) {
+
+        /* anything but an array of strings holds no names at all */
+
+        if (!cognito_string_array(v)) {
+            return 0;
+        }
+
         n = json_array_size(v);
 
         for (i = 0; i < n; i++) {
             e = json_array_get(v, i);
 
-            if (json_is_string(e)
-                && json_string_length(e) == len
+            if (json_string_length(e) == len
                 && memcmp(json_string_value(e), name, len) == 0)
             {
                 return 1;
@@ -734,7 +780,7 @@ cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
         return 0;
     }
 
-    if (!json_is_string(v)) {
+    if (form != COGNITO_CLAIM_WORDS || !json_is_string(v)) {
         return 0;
     }
 
@@ -759,6 +805,60 @@ cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
     }
 
     return 0;
+}
+
+
+long
+cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
+    const char *sep, char *buf, size_t size)
+{
+    json_t         *v;
+    cognito_out_t   out;
+
+    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+        return -1;
+    }
+
+    v = json_object_get(tok->payload, claim);
+
+    if (!cognito_string_array(v)) {
+        return -1;
+    }
+
+    out.buf = buf;
+    out.size = buf != NULL ? size : 0;
+    out.len = 0;
+
+    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
+        return -1;
+    }
+
+    return (long) out.len;
+}
+
+
+int
+cognito_token_claim_item(const cognito_token_t *tok, const char *claim,
+    size_t i, const char **s, size_t *len)
+{
+    json_t  *v, *e;
+
+    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+        return 0;
+    }
+
+    v = json_object_get(tok->payload, claim);
+
+    if (!cognito_string_array(v) || i >= json_array_size(v)) {
+        return 0;
+    }
+
+    e = json_array_get(v, i);
+
+    *s = json_string_value(e);
+    *len = json_string_length(e);
+
+    return 1;
 }
 
 
@@ -893,6 +993,20 @@ cognito_json_decode(const char *p, size_t len, int *rc)
 
     json = json_loadb((const char *) bin, n, JSON_REJECT_DUPLICATES, &jerr);
 
+    /*
+     * JSON numbers are not bounded; jansson's integers are 64-bit.  An
+     * integer beyond them is read again, with every number as a double,
+     * as JavaScript (and so aws-jwt-verify) reads it.  A real beyond a
+     * double's range still fails.
+     */
+
+    if (json == NULL && json_error_code(&jerr) == json_error_numeric_overflow)
+    {
+        json = json_loadb((const char *) bin, n,
+                          JSON_REJECT_DUPLICATES|JSON_DECODE_INT_AS_REAL,
+                          &jerr);
+    }
+
     cjose_get_dealloc()(bin);
 
     if (json == NULL) {
@@ -996,10 +1110,44 @@ cognito_str_ieq(const char *a, size_t alen, const char *b)
 }
 
 
-/* 1: a non-negative integer, 0: absent, -1: anything else */
+/*
+ * The unused low bits of a base64url segment's last character are zero:
+ * 4 bits when its length is 2 mod 4, 2 bits when 3 mod 4 (the caller has
+ * checked the alphabet and refused 1 mod 4).
+ */
 
 static int
-cognito_time_claim(json_t *payload, const char *name, json_int_t *value)
+cognito_b64url_tail_ok(const char *p, size_t len)
+{
+    unsigned char  c, v;
+
+    if (len % 4 == 0) {
+        return 1;
+    }
+
+    c = (unsigned char) p[len - 1];
+
+    if (c >= 'A' && c <= 'Z') {
+        v = (unsigned char) (c - 'A');
+
+    } else if (c >= 'a' && c <= 'z') {
+        v = (unsigned char) (c - 'a' + 26);
+
+    } else if (c >= '0' && c <= '9') {
+        v = (unsigned char) (c - '0' + 52);
+
+    } else {
+        v = (c == '-') ? 62 : 63;
+    }
+
+    return (v & (len % 4 == 2 ? 0x0f : 0x03)) == 0;
+}
+
+
+/* 1: a JSON number, 0: absent, -1: anything else */
+
+static int
+cognito_time_claim(json_t *payload, const char *name, double *value)
 {
     json_t  *v;
 
@@ -1009,13 +1157,78 @@ cognito_time_claim(json_t *payload, const char *name, json_int_t *value)
         return 0;
     }
 
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+    if (!json_is_number(v)) {
         return -1;
     }
 
-    *value = json_integer_value(v);
+    *value = json_number_value(v);
 
     return 1;
+}
+
+
+/* a JSON array whose elements are all strings (an empty one is) */
+
+static int
+cognito_string_array(json_t *v)
+{
+    size_t  i, n;
+
+    if (!json_is_array(v)) {
+        return 0;
+    }
+
+    n = json_array_size(v);
+
+    for (i = 0; i < n; i++) {
+        if (!json_is_string(json_array_get(v, i))) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The claim types aws-jwt-verify refuses a token for, whatever the rules:
+ * sub, jti and scope are strings, aud a string or an array of strings.
+ */
+
+static int
+cognito_check_types(json_t *payload, cognito_err_t *err)
+{
+    json_t  *v;
+
+    v = json_object_get(payload, "sub");
+
+    if (v != NULL && !json_is_string(v)) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "sub is not a string");
+    }
+
+    v = json_object_get(payload, "jti");
+
+    if (v != NULL && !json_is_string(v)) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "jti is not a string");
+    }
+
+    v = json_object_get(payload, "scope");
+
+    if (v != NULL && !json_is_string(v)) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "scope is not a string");
+    }
+
+    v = json_object_get(payload, "aud");
+
+    if (v != NULL && !json_is_string(v) && !cognito_string_array(v)) {
+        return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
+                             "aud is not a string or an array of strings");
+    }
+
+    return COGNITO_OK;
 }
 
 
@@ -1023,57 +1236,37 @@ static int
 cognito_check_client(json_t *payload, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err)
 {
-    size_t   i, n;
-    json_t  *v, *e;
+    json_t      *v;
+    const char  *name;
 
     if (rules->nclients == 0) {
         return COGNITO_OK;
     }
 
-    if (use == COGNITO_USE_ID) {
-        v = json_object_get(payload, "aud");
+    /*
+     * Cognito puts the app client in an id token's aud and an access
+     * token's client_id, each a string; an aud array is refused, as
+     * aws-jwt-verify's Cognito verifier does.
+     */
 
-        if (json_is_string(v)) {
-            if (cognito_client_allowed(v, rules)) {
-                return COGNITO_OK;
-            }
+    name = (use == COGNITO_USE_ID) ? "aud" : "client_id";
 
-        } else if (json_is_array(v)) {
-            n = json_array_size(v);
-
-            for (i = 0; i < n; i++) {
-                e = json_array_get(v, i);
-
-                if (!json_is_string(e)) {
-                    return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                                         "aud is not a string array");
-                }
-
-                if (cognito_client_allowed(e, rules)) {
-                    return COGNITO_OK;
-                }
-            }
-
-        } else if (v != NULL) {
-            return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                                 "aud is not a string");
-        }
-
-        return cognito_error(err, COGNITO_ERR_CLIENT, "wrong audience");
-    }
-
-    v = json_object_get(payload, "client_id");
+    v = json_object_get(payload, name);
 
     if (v != NULL && !json_is_string(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
-                             "client_id is not a string");
+                             use == COGNITO_USE_ID
+                             ? "aud is not a string"
+                             : "client_id is not a string");
     }
 
     if (v != NULL && cognito_client_allowed(v, rules)) {
         return COGNITO_OK;
     }
 
-    return cognito_error(err, COGNITO_ERR_CLIENT, "wrong client_id");
+    return cognito_error(err, COGNITO_ERR_CLIENT,
+                         use == COGNITO_USE_ID ? "wrong audience"
+                                               : "wrong client_id");
 }
 
 

@@ -52,7 +52,7 @@ typedef enum {
     COGNITO_ERR_TOKEN_TOO_LONG,
     COGNITO_ERR_TOKEN_MALFORMED,     /* not three non-empty segments */
     COGNITO_ERR_TOKEN_JWE,           /* five segments: encrypted token */
-    COGNITO_ERR_BASE64,              /* bad base64url in a segment */
+    COGNITO_ERR_BASE64,              /* bad or non-canonical base64url */
     COGNITO_ERR_HEADER_JSON,         /* header is not a JSON object */
     COGNITO_ERR_PAYLOAD_JSON,        /* payload is not a JSON object */
     COGNITO_ERR_ALG_MISSING,
@@ -68,7 +68,10 @@ typedef enum {
     COGNITO_ERR_EXP_MISSING,
     COGNITO_ERR_EXPIRED,
     COGNITO_ERR_NOT_YET_VALID,       /* nbf in the future */
-    COGNITO_ERR_IAT_FUTURE,          /* iat in the future */
+    COGNITO_ERR_IAT_FUTURE,          /* no longer produced: iat is
+                                        informational; kept so that the
+                                        codes (shm counter slots) and
+                                        names stay put */
     COGNITO_ERR_ISSUER,
     COGNITO_ERR_TOKEN_USE,
     COGNITO_ERR_CLIENT,              /* aud / client_id not allowed */
@@ -150,12 +153,26 @@ const char *cognito_token_iss(const cognito_token_t *tok);
 int cognito_token_verify(const cognito_token_t *tok,
     const cognito_keyset_t *ks, cognito_err_t *err);
 
-/* Cognito claim rules: iss, token_use, exp/nbf/iat with leeway, client */
+/*
+ * Cognito claim rules: iss, token_use, exp and nbf with leeway (JSON
+ * numbers, compared as numbers; exp required), iat a number, sub, jti
+ * and scope strings, aud a string or an array of strings, then the app
+ * client: an id token's aud, an access token's client_id, each a string.
+ * now is in seconds since the epoch, with its fraction (milliseconds).
+ */
 int cognito_token_check_claims(const cognito_token_t *tok,
-    const cognito_rules_t *rules, time_t now, cognito_err_t *err);
+    const cognito_rules_t *rules, double now, cognito_err_t *err);
 
-/* "exp" of a token whose claims checked out, else 0 */
+/*
+ * "exp" of a token whose claims checked out, rounded down to a second (a
+ * whole second before it, the token is valid for all of that second) and
+ * capped far in the future; 0 when absent or not positive
+ */
 time_t cognito_token_exp(const cognito_token_t *tok);
+
+/* a NumericDate claim ("iat"): 1 and *value, 0 absent, -1 not a number */
+int cognito_token_date(const cognito_token_t *tok, const char *name,
+    double *value);
 
 /*
  * Renders a claim, found by a path of object keys, as text into buf:
@@ -168,12 +185,33 @@ time_t cognito_token_exp(const cognito_token_t *tok);
 long cognito_token_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep, char *buf, size_t size);
 
+/* the form a list claim must have to name anything */
+#define COGNITO_CLAIM_ARRAY        1   /* array of strings: cognito:groups */
+#define COGNITO_CLAIM_WORDS        2   /* space-separated words: scope */
+
 /*
- * Membership: name is an element of the claim's string array, or for a
- * string claim one of its space-separated words (as in "scope").
+ * Membership: name is an element of the claim when it is an array of
+ * strings (COGNITO_CLAIM_ARRAY; any other JSON type holds no names), or
+ * one of its space-separated words when it is a string
+ * (COGNITO_CLAIM_WORDS, RFC 6749, section 3.3; an array is no list).
  */
 int cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
-    const char *name, size_t len);
+    unsigned form, const char *name, size_t len);
+
+/*
+ * A claim that is an array of strings, joined by sep, as
+ * cognito_token_claim() renders it; -1 when absent or of any other type.
+ */
+long cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
+    const char *sep, char *buf, size_t size);
+
+/*
+ * The i-th element of a claim that is an array of strings: 1 and *s, *len
+ * (valid while tok lives, not NUL-terminated), or 0 past the end or when
+ * the claim is absent or of any other type.
+ */
+int cognito_token_claim_item(const cognito_token_t *tok, const char *claim,
+    size_t i, const char **s, size_t *len);
 
 
 #endif /* _COGNITO_JWT_H_INCLUDED_ */

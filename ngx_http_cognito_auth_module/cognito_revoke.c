@@ -223,10 +223,9 @@ int
 cognito_revocation_check(const cognito_revocation_t *rl,
     const cognito_token_t *tok, cognito_err_t *err)
 {
-    long        n;
-    char        buf[COGNITO_REVOKE_CLAIM_MAX + 1];
-    json_t     *before;
-    const char *path[1];
+    long     n;
+    char     buf[COGNITO_REVOKE_CLAIM_MAX + 1];
+    json_t  *before;
 
     if (rl->jti != NULL) {
         n = cognito_revocation_claim(tok, "jti", buf, sizeof(buf));
@@ -251,24 +250,12 @@ cognito_revocation_check(const cognito_revocation_t *rl,
             before = json_object_get(rl->sub, buf);
 
             if (before != NULL) {
-                char   iat[32];
-                long   m;
+                double  iat;
 
-                path[0] = "iat";
-                m = cognito_token_claim(tok, path, 1, ",", iat,
-                                        sizeof(iat) - 1);
+                /* no iat: issued at an unknown time, so revoked */
 
-                /* no usable iat: issued at an unknown time, so revoked */
-
-                if (m <= 0 || m >= (long) sizeof(iat) - 1) {
-                    return cognito_error(err, COGNITO_ERR_REVOKED,
-                                         "token revoked");
-                }
-
-                iat[m] = '\0';
-
-                if (strtoll(iat, NULL, 10)
-                    < (long long) json_integer_value(before))
+                if (cognito_token_date(tok, "iat", &iat) != 1
+                    || iat < (double) json_integer_value(before))
                 {
                     return cognito_error(err, COGNITO_ERR_REVOKED,
                                          "token revoked");

@@ -51,7 +51,8 @@ static ngx_int_t ngx_http_cognito_auth_policy(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_any_of(ngx_http_request_t *r,
-    cognito_token_t *tok, const char *claim, ngx_array_t *names);
+    cognito_token_t *tok, const char *claim, unsigned form,
+    ngx_array_t *names);
 static ngx_int_t ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -912,6 +913,7 @@ static ngx_int_t
 ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
+    ngx_time_t                         *tp;
     cognito_err_t                       err;
     cognito_rules_t                     rules;
     ngx_http_cognito_auth_pool_t       *pool;
@@ -926,7 +928,12 @@ ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     rules.token_use = calcf->token_use;
     rules.leeway = pool->leeway;
 
-    if (cognito_token_check_claims(ctx->tok, &rules, ngx_time(), &err)
+    /* to the millisecond, as aws-jwt-verify compares exp and nbf */
+
+    tp = ngx_timeofday();
+
+    if (cognito_token_check_claims(ctx->tok, &rules,
+                                   tp->sec + tp->msec / 1000.0, &err)
         != COGNITO_OK)
     {
         ctx->code = err.code;
@@ -969,7 +976,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
 
         for (i = 0; i < calcf->groups->nelts; i++) {
             rc = ngx_http_cognito_auth_any_of(r, ctx->tok, "cognito:groups",
-                                              &names[i]);
+                                              COGNITO_CLAIM_ARRAY, &names[i]);
             if (rc == NGX_ERROR) {
                 return NGX_ERROR;
             }
@@ -987,7 +994,8 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         names = calcf->scopes->elts;
 
         for (i = 0; i < calcf->scopes->nelts; i++) {
-            rc = ngx_http_cognito_auth_any_of(r, ctx->tok, "scope", &names[i]);
+            rc = ngx_http_cognito_auth_any_of(r, ctx->tok, "scope",
+                                              COGNITO_CLAIM_WORDS, &names[i]);
             if (rc == NGX_ERROR) {
                 return NGX_ERROR;
             }
@@ -1043,7 +1051,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_cognito_auth_any_of(ngx_http_request_t *r, cognito_token_t *tok,
-    const char *claim, ngx_array_t *names)
+    const char *claim, unsigned form, ngx_array_t *names)
 {
     ngx_str_t                  value;
     ngx_uint_t                 i;
@@ -1059,8 +1067,8 @@ ngx_http_cognito_auth_any_of(ngx_http_request_t *r, cognito_token_t *tok,
         /* a variable that is empty names nothing */
 
         if (value.len
-            && cognito_token_claim_has(tok, claim, (const char *) value.data,
-                                       value.len))
+            && cognito_token_claim_has(tok, claim, form,
+                                       (const char *) value.data, value.len))
         {
             return 1;
         }
@@ -1104,40 +1112,23 @@ ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
 
 #if (NGX_PCRE)
     {
-    u_char     *p, *last, *start;
-    ngx_int_t   rc, len;
-    ngx_str_t   group;
-    int         caps[6];
+    int          caps[6];
+    size_t       i, slen;
+    ngx_int_t    rc;
+    ngx_str_t    group;
+    const char  *s;
 
-    /* the first group, in token order, that matches the rule */
+    /*
+     * the first group, in token order, that matches the rule; only an
+     * array of strings holds groups
+     */
 
-    path[0] = "cognito:groups";
-
-    n = cognito_token_claim(ctx->tok, path, 1, "\n", NULL, 0);
-    if (n <= 0) {
-        return NGX_OK;
-    }
-
-    buf = ngx_pnalloc(r->pool, n);
-    if (buf == NULL) {
-        return NGX_ERROR;
-    }
-
-    (void) cognito_token_claim(ctx->tok, path, 1, "\n", (char *) buf, n);
-
-    p = buf;
-    last = buf + n;
-
-    while (p < last) {
-        start = p;
-
-        while (p < last && *p != '\n') {
-            p++;
-        }
-
-        group.data = start;
-        group.len = p - start;
-        p++;
+    for (i = 0;
+         cognito_token_claim_item(ctx->tok, "cognito:groups", i, &s, &slen);
+         i++)
+    {
+        group.data = (u_char *) s;
+        group.len = slen;
 
         rc = ngx_regex_exec(calcf->tenant_regex, &group, caps, 6);
 
@@ -1152,15 +1143,22 @@ ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
         }
 
         if (calcf->tenant_captures > 0 && caps[2] >= 0) {
-            len = caps[3] - caps[2];
-            ctx->tenant.data = group.data + caps[2];
+            group.data += caps[2];
+            group.len = caps[3] - caps[2];
 
         } else {
-            len = caps[1] - caps[0];
-            ctx->tenant.data = group.data + caps[0];
+            group.data += caps[0];
+            group.len = caps[1] - caps[0];
         }
 
-        ctx->tenant.len = len;
+        /* a copy: the token may be released before the request ends */
+
+        ctx->tenant.data = ngx_pstrdup(r->pool, &group);
+        if (ctx->tenant.data == NULL && group.len) {
+            return NGX_ERROR;
+        }
+
+        ctx->tenant.len = group.len;
 
         return ngx_http_cognito_auth_sanitize(r, &ctx->tenant.data,
                                               &ctx->tenant.len);
@@ -1973,7 +1971,7 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
 
 /*
  * cognito_auth_pool name pool_id client_id=a,b (jwks=/uri | jwks_file=path)
- *     [issuer=URL] [multi_region=on|REGION] [jwks_ttl=1h] [leeway=60s]
+ *     [issuer=URL] [multi_region=on|REGION] [jwks_ttl=1h] [leeway=0s]
  *     [jwks_refresh_min=10s] [algs=RS256,RS384,RS512];
  */
 
@@ -2022,7 +2020,7 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     pool->name = value[1];
     pool->pool_id = value[2];
     pool->jwks_ttl = 3600;
-    pool->leeway = 60;
+    pool->leeway = 0;
     pool->refresh_min = 10;
     pool->algs = COGNITO_ALG_RS256;
 

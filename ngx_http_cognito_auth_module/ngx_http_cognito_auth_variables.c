@@ -23,13 +23,14 @@ typedef struct {
     const char                   **path;
     size_t                         npath;
     const char                    *fallback;  /* tried when path is absent */
+    ngx_uint_t                     list;      /* an array of strings only */
 } ngx_http_cognito_auth_claim_t;
 
 
 static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cognito_auth_render(ngx_http_request_t *r,
-    cognito_token_t *tok, const char **path, size_t npath,
+    cognito_token_t *tok, const char **path, size_t npath, ngx_uint_t list,
     ngx_http_variable_value_t *v);
 static ngx_int_t ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -46,12 +47,15 @@ static const char  *ngx_http_cognito_auth_scope[] = { "scope" };
 
 
 static ngx_http_cognito_auth_claim_t  ngx_http_cognito_auth_claims[] = {
-    { ngx_http_cognito_auth_sub, 1, NULL },
-    { ngx_http_cognito_auth_username, 1, "username" },
-    { ngx_http_cognito_auth_client, 1, "aud" },
-    { ngx_http_cognito_auth_use, 1, NULL },
-    { ngx_http_cognito_auth_groups, 1, NULL },
-    { ngx_http_cognito_auth_scope, 1, NULL },
+    { ngx_http_cognito_auth_sub, 1, NULL, 0 },
+    { ngx_http_cognito_auth_username, 1, "username", 0 },
+    { ngx_http_cognito_auth_client, 1, "aud", 0 },
+    { ngx_http_cognito_auth_use, 1, NULL, 0 },
+
+    /* groups are an array of strings; anything else grants none */
+    { ngx_http_cognito_auth_groups, 1, NULL, 1 },
+
+    { ngx_http_cognito_auth_scope, 1, NULL, 0 },
 };
 
 
@@ -272,11 +276,12 @@ ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
     }
 
     rc = ngx_http_cognito_auth_render(r, ctx->tok, claim->path, claim->npath,
-                                      v);
+                                      claim->list, v);
 
     if (rc == NGX_DECLINED && claim->fallback) {
         path[0] = claim->fallback;
-        rc = ngx_http_cognito_auth_render(r, ctx->tok, path, 1, v);
+        rc = ngx_http_cognito_auth_render(r, ctx->tok, path, 1, claim->list,
+                                          v);
     }
 
     if (rc == NGX_DECLINED) {
@@ -290,13 +295,19 @@ ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
-    const char **path, size_t npath, ngx_http_variable_value_t *v)
+    const char **path, size_t npath, ngx_uint_t list,
+    ngx_http_variable_value_t *v)
 {
     long        n;
     u_char     *buf;
     ngx_str_t   val;
 
-    n = cognito_token_claim(tok, path, npath, ",", NULL, 0);
+    if (list) {
+        n = cognito_token_claim_list(tok, path[0], ",", NULL, 0);
+
+    } else {
+        n = cognito_token_claim(tok, path, npath, ",", NULL, 0);
+    }
 
     if (n < 0) {
         return NGX_DECLINED;
@@ -307,7 +318,14 @@ ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
         return NGX_ERROR;
     }
 
-    (void) cognito_token_claim(tok, path, npath, ",", (char *) buf, n + 1);
+    if (list) {
+        (void) cognito_token_claim_list(tok, path[0], ",", (char *) buf,
+                                        n + 1);
+
+    } else {
+        (void) cognito_token_claim(tok, path, npath, ",", (char *) buf,
+                                   n + 1);
+    }
 
     val.data = buf;
     val.len = n;

@@ -268,7 +268,7 @@ healthy
 
 
 
-=== TEST 18: claim_set with nested keys and arrays
+=== TEST 18: claim_set with nested keys and arrays (an access token's aud array)
 --- http_config
     cognito_auth_claim_set $country address country;
     cognito_auth_claim_set $aud_list aud;
@@ -280,7 +280,7 @@ healthy
 --- request
 GET /t
 --- more_headers eval
-"Authorization: Bearer " . Cognito::id_token(address => { country => "NZ" }, aud => ["testclient1", "x"])
+"Authorization: Bearer " . Cognito::access_token(address => { country => "NZ" }, aud => ["testclient1", "x"])
 --- response_body
 country=NZ aud=testclient1,x
 

@@ -899,3 +899,51 @@ GET /i
 Hostile::bearer(Hostile::token(payload => Hostile::id_claims()))
 --- response_body
 ok alice
+
+
+
+=== TEST 86: the signature's last character with its unused low bits set (the same bytes, another string) is refused
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+my ($h, $p, $s) = split /\./, Hostile::token();
+[Hostile::bearer("$h.$p." . Hostile::noncanonical($s, 1)),
+ Hostile::bearer("$h.$p." . Hostile::noncanonical($s, 0xf)),
+ Hostile::bearer("$h.$p.$s")]
+--- error_code eval
+[401, 401, 200]
+--- response_body eval
+["401 bad_base64\n", "401 bad_base64\n", "ok alice\n"]
+
+
+
+=== TEST 87: the header's last character non-canonical, signed as sent, is refused
+--- more_headers eval
+my $h = Hostile::noncanonical(Hostile::b64u(Hostile::header())) // die "header has no spare bits\n";
+my $in = $h . '.' . Hostile::b64u(Hostile::claims());
+Hostile::bearer("$in." . Hostile::b64u(Hostile::sign('RS256', $in)))
+--- error_code: 401
+--- response_body
+401 bad_base64
+
+
+
+=== TEST 88: the payload's last character non-canonical, signed as sent, is refused
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+my @t;
+for my $pad ('', 'x', 'xx') {
+    my $p = Hostile::b64u(Hostile::claims(pad => qq{"$pad"}));
+    my $n = Hostile::noncanonical($p) // next;
+    my $in = Hostile::b64u(Hostile::header()) . ".$n";
+    push @t, Hostile::bearer("$in." . Hostile::b64u(Hostile::sign('RS256', $in)));
+    last;
+}
+my $in = Hostile::b64u(Hostile::header()) . '.' . Hostile::b64u(Hostile::claims());
+push @t, Hostile::bearer("$in." . Hostile::b64u(Hostile::sign('RS256', $in)));
+\@t
+--- error_code eval
+[401, 200]
+--- response_body eval
+["401 bad_base64\n", "ok alice\n"]

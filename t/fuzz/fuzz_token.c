@@ -142,8 +142,11 @@ static void
 fuzz_token(const char *jwt, size_t size, unsigned algs)
 {
     int                rc;
+    long               n, total;
+    size_t             i, slen;
+    double             d;
     time_t             exp;
-    const char        *path[3];
+    const char        *path[3], *s;
     cognito_err_t      err;
     cognito_rules_t    rules;
     cognito_token_t   *tok;
@@ -205,9 +208,30 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     fuzz_claim(tok, path, 3, NULL);
     fuzz_claim(tok, path, 0, ",");
 
-    (void) cognito_token_claim_has(tok, "scope", "openid", 6);
-    (void) cognito_token_claim_has(tok, "cognito:groups", "admin", 5);
-    (void) cognito_token_claim_has(tok, "aud", "a", 1);
+    (void) cognito_token_claim_has(tok, "scope", COGNITO_CLAIM_WORDS,
+                                   "openid", 6);
+    (void) cognito_token_claim_has(tok, "cognito:groups", COGNITO_CLAIM_ARRAY,
+                                   "admin", 5);
+    (void) cognito_token_claim_has(tok, "aud", COGNITO_CLAIM_ARRAY, "a", 1);
+    (void) cognito_token_claim_has(tok, "aud", COGNITO_CLAIM_WORDS, "a", 1);
+
+    /* a list and its items agree */
+
+    n = cognito_token_claim_list(tok, "cognito:groups", ",", NULL, 0);
+    total = 0;
+
+    for (i = 0; cognito_token_claim_item(tok, "cognito:groups", i, &s, &slen);
+         i++)
+    {
+        total += (long) slen + (i ? 1 : 0);
+        fuzz_assert(cognito_token_claim_has(tok, "cognito:groups",
+                                            COGNITO_CLAIM_ARRAY, s, slen)
+                    || slen == 0);
+    }
+
+    fuzz_assert(i > 0 ? n == total : (n == 0 || n == -1));
+
+    (void) cognito_token_date(tok, "iat", &d);
 
     fuzz_assert(cognito_token_ref(tok) == tok);
     cognito_token_free(tok);

@@ -127,4 +127,18 @@ sub jwks {
 
 sub bearer { return 'Authorization: Bearer ' . shift }
 
+# noncanonical(segment, bits): the same bytes in another base64url form, the
+# unused low bits of the last character or'ed with bits (default 1); undef
+# when the segment's length leaves no unused bits (a multiple of 4)
+sub noncanonical {
+    my ($seg, $bits) = @_;
+    my $abc = join '', 'A' .. 'Z', 'a' .. 'z', '0' .. '9', '-', '_';
+    my $r = length($seg) % 4;
+    return undef unless $r == 2 || $r == 3;
+    my $mask = $r == 2 ? 0x0f : 0x03;
+    my $v = index $abc, substr($seg, -1);
+    substr($seg, -1) = substr $abc, $v | ($mask & ($bits // 1)), 1;
+    return $seg;
+}
+
 1;

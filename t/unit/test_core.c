@@ -327,7 +327,7 @@ t_mint_hmac(const char *hdr, const char *payload, EVP_PKEY *pkey)
 
 static int
 t_run_len(const char *jwt, size_t len, unsigned algs,
-    const cognito_keyset_t *ks, const cognito_rules_t *rules, time_t now)
+    const cognito_keyset_t *ks, const cognito_rules_t *rules, double now)
 {
     int               rc;
     cognito_err_t     err;
@@ -372,7 +372,7 @@ t_run_len(const char *jwt, size_t len, unsigned algs,
 
 static int
 t_run(const char *jwt, unsigned algs, const cognito_keyset_t *ks,
-    const cognito_rules_t *rules, time_t now)
+    const cognito_rules_t *rules, double now)
 {
     return t_run_len(jwt, strlen(jwt), algs, ks, rules, now);
 }
@@ -393,7 +393,7 @@ t_rules(cognito_rules_t *rules)
 /* a signed token with k1 for the payload, run with the default rules */
 
 static int
-t_claims(const char *payload, const cognito_keyset_t *ks, time_t now)
+t_claims(const char *payload, const cognito_keyset_t *ks, double now)
 {
     int               rc;
     char             *jwt;
@@ -436,6 +436,125 @@ t_time_payload(char *buf, size_t size, const char *extra)
     return snprintf(buf, size,
                     "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
                     "\"aud\":\"" T_CLIENT "\"%s}", extra);
+}
+
+
+/* the base64url character of the same high bits with the lowest bit set */
+
+static char
+t_b64_low_bit(char c)
+{
+    static const char  abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "abcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    return abc[(strchr(abc, c) - abc) | 1];
+}
+
+
+/* header.payload signed with k1 (RS256) as given */
+
+static char *
+t_sign_segments(const char *h, const char *p)
+{
+    char           *in, *sig, *jwt;
+    size_t          siglen;
+    EVP_MD_CTX     *mctx;
+    unsigned char   buf[1024];
+
+    in = t_strcat(h, ".", p);
+    mctx = EVP_MD_CTX_new();
+    siglen = sizeof(buf);
+
+    if (mctx == NULL
+        || EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, t_key1) != 1
+        || EVP_DigestSign(mctx, buf, &siglen, (unsigned char *) in,
+                          strlen(in)) != 1)
+    {
+        t_fatal("sign");
+    }
+
+    EVP_MD_CTX_free(mctx);
+
+    sig = t_b64(buf, siglen);
+    jwt = t_strcat(in, ".", sig);
+
+    free(in);
+    free(sig);
+
+    return jwt;
+}
+
+
+/*
+ * Each segment's last character with an unused low bit set encodes the
+ * same bytes: refused.  The header and payload are signed as sent.
+ */
+
+static void
+t_canonical(const char *jwt, const cognito_keyset_t *ks,
+    const cognito_rules_t *rules)
+{
+    int          i;
+    char        *p, *h, *pl;
+    size_t       n;
+
+    static const char  *pays[] = {
+        T_ID,
+        "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\",\"aud\":\"client1\","
+        "\"exp\":" T_EXP ",\"p\":\"x\"}",
+        "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\",\"aud\":\"client1\","
+        "\"exp\":" T_EXP ",\"p\":\"xx\"}"
+    };
+
+    /* the signature: 256 bytes, 342 characters, 4 unused bits */
+
+    p = strdup(jwt);
+    n = strlen(p);
+    t_ok((n - (size_t) (strrchr(p, '.') - p) - 1) % 4 == 2,
+         "canonical: the signature has 4 unused bits");
+    t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_OK,
+           "canonical: the token as minted");
+    p[n - 1] = t_b64_low_bit(p[n - 1]);
+    t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_ERR_BASE64,
+           "canonical: signature's unused low bit set");
+    free(p);
+
+    /* the header: 26 bytes, 35 characters, 2 unused bits */
+
+    h = t_b64(T_HDR, strlen(T_HDR));
+    pl = t_b64(T_ID, strlen(T_ID));
+    n = strlen(h);
+    t_ok(n % 4 == 3, "canonical: the header has 2 unused bits");
+    h[n - 1] = t_b64_low_bit(h[n - 1]);
+    p = t_sign_segments(h, pl);
+    t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_ERR_BASE64,
+           "canonical: header's unused low bit set, signed as sent");
+    free(p);
+    free(h);
+    free(pl);
+
+    /* the payload: one of three lengths leaves unused bits */
+
+    h = t_b64(T_HDR, strlen(T_HDR));
+
+    for (i = 0; i < 3; i++) {
+        pl = t_b64(pays[i], strlen(pays[i]));
+        n = strlen(pl);
+
+        if (n % 4 == 0) {
+            free(pl);
+            continue;
+        }
+
+        pl[n - 1] = t_b64_low_bit(pl[n - 1]);
+        p = t_sign_segments(h, pl);
+        t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_ERR_BASE64,
+               "canonical: payload's unused low bit set, signed as sent");
+        free(p);
+        free(pl);
+    }
+
+    free(h);
 }
 
 
@@ -527,8 +646,10 @@ t_tokens(const cognito_keyset_t *ks)
            "tampered signature");
     free(p);
 
+    /* 342 characters cut to 340 (255 bytes) end canonically */
+
     p = strdup(jwt);
-    len = strlen(p) - 8;
+    len = strlen(p) - 2;
     t_code(t_run_len(p, len, T_ALL_ALGS, ks, &rules, T_NOW),
            COGNITO_ERR_SIGNATURE, "truncated signature");
     p[strrchr(p, '.') - p] = '\0';
@@ -719,6 +840,8 @@ t_tokens(const cognito_keyset_t *ks)
            "segment length 1 mod 4");
     free(p);
 
+    t_canonical(jwt, ks, &rules);
+
     free(jwt);
 
     /* claims */
@@ -750,23 +873,39 @@ t_tokens(const cognito_keyset_t *ks)
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
            "exp as a string");
     t_time_payload(payload, sizeof(payload), ",\"exp\":1700003600.5");
-    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
-           "exp as a float");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "exp as a real (a NumericDate)");
     t_time_payload(payload, sizeof(payload), ",\"exp\":1700003600.0");
-    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
-           "exp as an integral float");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "exp as an integral real");
     t_time_payload(payload, sizeof(payload), ",\"exp\":-5");
-    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
-           "exp negative");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED,
+           "exp negative: long expired");
     t_time_payload(payload, sizeof(payload), ",\"exp\":99999999999999999999");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "exp beyond 64 bits: read as a double, far future");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":-99999999999999999999");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED,
+           "exp below -2^63: read as a double, long expired");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1e400");
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_PAYLOAD_JSON,
-           "exp beyond 64 bits (JSON refused)");
+           "exp beyond a double (JSON refused)");
     t_time_payload(payload, sizeof(payload), ",\"exp\":1.7e10");
-    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
            "exp in exponent notation");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":1e300");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "exp 1e300, leeway 60: no overflow");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":-1e300");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED,
+           "exp -1e300, leeway 60: no overflow");
     t_time_payload(payload, sizeof(payload), ",\"exp\":null");
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
            "exp null");
+    t_time_payload(payload, sizeof(payload), ",\"exp\":true");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "exp true");
     t_time_payload(payload, sizeof(payload), ",\"exp\":9223372036854775807");
     t_code(t_claims(payload, ks, T_NOW), COGNITO_OK, "exp at INT64_MAX");
     t_time_payload(payload, sizeof(payload),
@@ -774,9 +913,38 @@ t_tokens(const cognito_keyset_t *ks)
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
            "nbf as a string");
     t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"nbf\":-1e300");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "nbf -1e300: no overflow");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"nbf\":1e300");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_NOT_YET_VALID,
+           "nbf 1e300: no overflow");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"nbf\":-1");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK, "nbf negative");
+    t_time_payload(payload, sizeof(payload),
                    ",\"exp\":" T_EXP ",\"iat\":1.5");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK, "iat as a real");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":-86400");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK, "iat negative");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":1e300");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "iat far in the future: not checked");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":99999999999999999999");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "iat beyond 64 bits");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":\"1\"");
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
-           "iat as a float");
+           "iat as a string");
+    t_time_payload(payload, sizeof(payload),
+                   ",\"exp\":" T_EXP ",\"iat\":null");
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_CLAIM_TYPE,
+           "iat null");
 
     t_time_payload(payload, sizeof(payload), ",\"exp\":1699990000");
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_EXPIRED, "expired");
@@ -789,6 +957,10 @@ t_tokens(const cognito_keyset_t *ks)
     t_time_payload(payload, sizeof(payload), extra);
     t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
            "valid at now == exp + leeway - 1");
+    snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW - T_LEEWAY);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
+           "valid at now == exp + leeway - 0.5");
 
     snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
              T_NOW + 3600);
@@ -800,6 +972,11 @@ t_tokens(const cognito_keyset_t *ks)
     t_time_payload(payload, sizeof(payload), extra);
     t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_NOT_YET_VALID,
            "nbf == now + leeway + 1");
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d.5",
+             T_NOW + T_LEEWAY);
+    t_time_payload(payload, sizeof(payload), extra);
+    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_NOT_YET_VALID,
+           "nbf == now + leeway + 0.5");
     snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
              T_NOW + T_LEEWAY);
     t_time_payload(payload, sizeof(payload), extra);
@@ -809,13 +986,108 @@ t_tokens(const cognito_keyset_t *ks)
     snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"iat\":%d",
              T_NOW + 3600);
     t_time_payload(payload, sizeof(payload), extra);
-    t_code(t_claims(payload, ks, T_NOW), COGNITO_ERR_IAT_FUTURE,
-           "iat in the future");
-    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"iat\":%d",
-             T_NOW + T_LEEWAY);
-    t_time_payload(payload, sizeof(payload), extra);
     t_code(t_claims(payload, ks, T_NOW), COGNITO_OK,
-           "iat == now + leeway accepted");
+           "iat in the future: informational, accepted");
+
+    /* no leeway: exp is the first second the token is invalid */
+
+    rules.leeway = 0;
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_ERR_EXPIRED,
+           "leeway 0: expired at now == exp");
+    free(jwt);
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "leeway 0: valid at now == exp - 0.5");
+    free(jwt);
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "leeway 0: valid at now == nbf");
+    free(jwt);
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d",
+             T_NOW + 1);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_NOT_YET_VALID, "leeway 0: not yet valid at nbf - 1");
+    free(jwt);
+
+    /* now to the millisecond: a real exp passes within its second */
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.499), COGNITO_OK,
+           "leeway 0: valid at now == exp - 0.001");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.5),
+           COGNITO_ERR_EXPIRED, "leeway 0: expired at now == exp (reals)");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.7),
+           COGNITO_ERR_EXPIRED,
+           "leeway 0: expired 0.2 s after exp, within the same second");
+    free(jwt);
+
+    snprintf(extra, sizeof(extra), ",\"exp\":" T_EXP ",\"nbf\":%d.5",
+             T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.2),
+           COGNITO_ERR_NOT_YET_VALID,
+           "leeway 0: not yet valid 0.3 s before nbf, within its second");
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW + 0.5), COGNITO_OK,
+           "leeway 0: valid at now == nbf (reals)");
+    free(jwt);
+
+    rules.leeway = -5;
+
+    snprintf(extra, sizeof(extra), ",\"exp\":%d.5", T_NOW);
+    t_time_payload(payload, sizeof(payload), extra);
+    jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "a negative leeway counts as 0");
+    free(jwt);
+
+    t_rules(&rules);
+
+    /* types aws-jwt-verify refuses a token for */
+
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"scope\":[\"openid\"]}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "scope as an array");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"scope\":null}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "scope null");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"sub\":1}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "sub as a number");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"jti\":[\"a\"]}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "jti as an array");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"aud\":[\"a\",\"b\"]}", ks, T_NOW),
+           COGNITO_OK, "aud as an array of strings on an access token");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"aud\":[\"a\",2]}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "aud array with a number, access token");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"access\","
+                    "\"client_id\":\"client1\",\"exp\":" T_EXP ","
+                    "\"aud\":5}", ks, T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "aud a number, access token");
 
     t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
                     "\"aud\":\"other\",\"exp\":" T_EXP "}", ks, T_NOW),
@@ -836,10 +1108,14 @@ t_tokens(const cognito_keyset_t *ks)
     t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
                     "\"aud\":[\"x\",\"client2\"],\"exp\":" T_EXP "}", ks,
                     T_NOW),
-           COGNITO_OK, "aud as an array");
+           COGNITO_ERR_CLAIM_TYPE, "id token: aud an array with our client");
+    t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                    "\"aud\":[\"client1\"],\"exp\":" T_EXP "}", ks,
+                    T_NOW),
+           COGNITO_ERR_CLAIM_TYPE, "id token: aud an array of our client");
     t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
                     "\"aud\":[\"x\",\"y\"],\"exp\":" T_EXP "}", ks, T_NOW),
-           COGNITO_ERR_CLIENT, "aud array without our client");
+           COGNITO_ERR_CLAIM_TYPE, "id token: aud array without our client");
     t_code(t_claims("{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
                     "\"aud\":{\"client1\":1},\"exp\":" T_EXP "}", ks, T_NOW),
            COGNITO_ERR_CLAIM_TYPE, "aud as an object");
@@ -854,6 +1130,12 @@ t_tokens(const cognito_keyset_t *ks)
                  EVP_sha256());
     t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
            "no clients configured: any client");
+    free(jwt);
+    jwt = t_mint(T_HDR, "{\"iss\":\"" T_ISS "\",\"token_use\":\"id\","
+                 "\"aud\":[\"a\",\"b\"],\"exp\":" T_EXP "}", t_key1,
+                 EVP_sha256());
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+           "no clients configured: an id token's aud array of strings");
     free(jwt);
     t_rules(&rules);
 }
@@ -981,9 +1263,11 @@ t_render(const cognito_keyset_t *ks)
 {
     long              n;
     char             *jwt, buf[256];
+    double            d;
+    size_t            ilen;
     cognito_err_t     err;
     cognito_token_t  *tok;
-    const char       *path[3];
+    const char       *path[3], *item;
 
     jwt = t_mint(T_HDR,
                  "{\"sub\":\"u-1\",\"n\":-42,\"t\":true,\"f\":false,"
@@ -991,7 +1275,8 @@ t_render(const cognito_keyset_t *ks)
                  "\"cognito:groups\":[\"admin\",\"dev ops\",\"x\"],"
                  "\"mixed\":[\"a\",1,true],\"nested\":[[1],{\"a\":1}],"
                  "\"address\":{\"country\":\"FR\",\"geo\":{\"x\":1}},"
-                 "\"scope\":\"openid  email\",\"e\":\"\",\"ea\":[]}",
+                 "\"scope\":\"openid  email\",\"e\":\"\",\"ea\":[],"
+                 "\"gs\":\"readers admins\",\"ga\":[\"admins\",1]}",
                  t_key1, EVP_sha256());
 
     tok = NULL;
@@ -1074,24 +1359,76 @@ t_render(const cognito_keyset_t *ks)
     t_ok(n == 30 && buf[3] == '#',
          "claim: JSON into a small buffer, nothing past size");
 
-    t_ok(cognito_token_claim_has(tok, "cognito:groups", "admin", 5),
-         "claim_has: array element");
-    t_ok(cognito_token_claim_has(tok, "cognito:groups", "dev ops", 7),
+#define T_HAS_A(c, s)                                                         \
+    cognito_token_claim_has(tok, c, COGNITO_CLAIM_ARRAY, s, strlen(s))
+#define T_HAS_W(c, s)                                                         \
+    cognito_token_claim_has(tok, c, COGNITO_CLAIM_WORDS, s, strlen(s))
+
+    t_ok(T_HAS_A("cognito:groups", "admin"), "claim_has: array element");
+    t_ok(T_HAS_A("cognito:groups", "dev ops"),
          "claim_has: array element with a space");
-    t_ok(!cognito_token_claim_has(tok, "cognito:groups", "adm", 3),
+    t_ok(!T_HAS_A("cognito:groups", "adm"),
          "claim_has: array prefix is no match");
-    t_ok(!cognito_token_claim_has(tok, "cognito:groups", "dev", 3),
+    t_ok(!T_HAS_A("cognito:groups", "dev"),
          "claim_has: array elements are not split");
-    t_ok(cognito_token_claim_has(tok, "scope", "email", 5)
-         && cognito_token_claim_has(tok, "scope", "openid", 6),
+    t_ok(!T_HAS_W("cognito:groups", "admin"),
+         "claim_has: an array is no list of words");
+    t_ok(T_HAS_W("scope", "email") && T_HAS_W("scope", "openid"),
          "claim_has: space-separated words");
-    t_ok(!cognito_token_claim_has(tok, "scope", "open", 4)
-         && !cognito_token_claim_has(tok, "scope", "", 0)
-         && !cognito_token_claim_has(tok, "scope", "openid  email", 13),
+    t_ok(!T_HAS_W("scope", "open")
+         && !cognito_token_claim_has(tok, "scope", COGNITO_CLAIM_WORDS, "", 0)
+         && !T_HAS_W("scope", "openid  email"),
          "claim_has: no partial or empty word");
-    t_ok(!cognito_token_claim_has(tok, "absent", "x", 1)
-         && !cognito_token_claim_has(tok, "n", "-42", 3),
-         "claim_has: absent or non-string claim");
+    t_ok(!T_HAS_A("scope", "email") && !T_HAS_A("scope", "openid  email")
+         && !T_HAS_A("gs", "readers admins") && !T_HAS_A("gs", "admins"),
+         "claim_has: a string holds no array elements");
+    t_ok(!T_HAS_A("mixed", "a") && !T_HAS_A("ga", "admins"),
+         "claim_has: an array with a non-string holds nothing");
+    t_ok(!T_HAS_A("absent", "x") && !T_HAS_W("absent", "x")
+         && !T_HAS_W("n", "-42") && !T_HAS_A("n", "-42")
+         && !T_HAS_A("address", "country"),
+         "claim_has: absent or other types");
+    t_ok(!cognito_token_claim_has(tok, "scope", 0, "email", 5)
+         && !cognito_token_claim_has(tok, "cognito:groups", 3, "admin", 5),
+         "claim_has: an unknown form names nothing");
+
+    memset(buf, '#', sizeof(buf));
+    n = cognito_token_claim_list(tok, "cognito:groups", ",", buf, sizeof(buf));
+    t_ok(n == 15 && memcmp(buf, "admin,dev ops,x", 15) == 0,
+         "claim_list: an array of strings joined");
+    t_ok(cognito_token_claim_list(tok, "cognito:groups", ",", NULL, 0) == 15,
+         "claim_list: NULL buffer gives the length");
+    t_ok(cognito_token_claim_list(tok, "ea", ",", buf, sizeof(buf)) == 0,
+         "claim_list: an empty array is empty");
+    t_ok(cognito_token_claim_list(tok, "gs", ",", buf, sizeof(buf)) == -1
+         && cognito_token_claim_list(tok, "ga", ",", buf, sizeof(buf)) == -1
+         && cognito_token_claim_list(tok, "mixed", ",", buf, sizeof(buf))
+            == -1
+         && cognito_token_claim_list(tok, "nested", ",", buf, sizeof(buf))
+            == -1
+         && cognito_token_claim_list(tok, "z", ",", buf, sizeof(buf)) == -1
+         && cognito_token_claim_list(tok, "absent", ",", buf, sizeof(buf))
+            == -1,
+         "claim_list: a string, mixed array, null or absent is -1");
+
+    t_ok(cognito_token_claim_item(tok, "cognito:groups", 1, &item, &ilen)
+         && ilen == 7 && memcmp(item, "dev ops", 7) == 0
+         && cognito_token_claim_item(tok, "cognito:groups", 2, &item, &ilen)
+         && ilen == 1 && item[0] == 'x'
+         && !cognito_token_claim_item(tok, "cognito:groups", 3, &item,
+                                      &ilen),
+         "claim_item: elements in order, then the end");
+    t_ok(!cognito_token_claim_item(tok, "gs", 0, &item, &ilen)
+         && !cognito_token_claim_item(tok, "ga", 0, &item, &ilen)
+         && !cognito_token_claim_item(tok, "ea", 0, &item, &ilen)
+         && !cognito_token_claim_item(tok, "absent", 0, &item, &ilen),
+         "claim_item: nothing from a string, a mixed array or none");
+
+    t_ok(cognito_token_date(tok, "r", &d) == 1 && d == 1.5
+         && cognito_token_date(tok, "n", &d) == 1 && d == -42
+         && cognito_token_date(tok, "sub", &d) == -1
+         && cognito_token_date(tok, "absent", &d) == 0,
+         "date: numbers, other types, absent");
 
     cognito_token_free(tok);
     free(jwt);
@@ -1145,6 +1482,45 @@ t_ref_digest(void)
 
     cognito_token_free(ref);
     free(jwt);
+}
+
+
+static void
+t_exp(void)
+{
+    size_t             i;
+    char              *jwt, payload[256];
+    cognito_err_t      err;
+    cognito_token_t   *tok;
+
+    static const struct {
+        const char  *exp;
+        time_t       want;
+    } cases[] = {
+        { "1700003600", 1700003600 },
+        { "1700003600.999", 1700003600 },
+        { "1700003600.0", 1700003600 },
+        { "0.5", 0 },
+        { "-5", 0 },
+        { "-1e300", 0 },
+        { "\"1700003600\"", 0 },
+        { "1e300", sizeof(time_t) < 8 ? (time_t) 2147483647
+                                      : (time_t) 4611686018427387904LL },
+        { "9223372036854775807", sizeof(time_t) < 8
+                                 ? (time_t) 2147483647
+                                 : (time_t) 4611686018427387904LL },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(payload, sizeof(payload), "{\"exp\":%s}", cases[i].exp);
+        jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
+        tok = NULL;
+        (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+        t_ok(tok != NULL && cognito_token_exp(tok) == cases[i].want,
+             "token_exp: %s rounds down and is capped", cases[i].exp);
+        cognito_token_free(tok);
+        free(jwt);
+    }
 }
 
 
@@ -1223,6 +1599,7 @@ main(void)
     t_keysets();
     t_render(ks);
     t_names();
+    t_exp();
     t_ref_digest();
 
     cognito_keyset_free(ks);
