@@ -33,8 +33,6 @@ static ngx_int_t ngx_http_cognito_auth_install(
     ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
     uint64_t generation);
 static void ngx_http_cognito_auth_keyset_cleanup(void *data);
-static ngx_int_t ngx_http_cognito_auth_body_filter(ngx_http_request_t *r,
-    ngx_chain_t *in);
 static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
 
@@ -44,9 +42,6 @@ typedef struct {
     ngx_http_cognito_auth_pool_t  *pool;
     ngx_http_request_t            *r;
 } ngx_http_cognito_auth_fetch_t;
-
-
-static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 
 
 /* cognito_auth_zone name:size; */
@@ -479,98 +474,6 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     }
 
     *ks = pool->keys;
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_cognito_auth_body_filter_init(ngx_conf_t *cf)
-{
-    ngx_http_next_body_filter = ngx_http_top_body_filter;
-    ngx_http_top_body_filter = ngx_http_cognito_auth_body_filter;
-
-    return NGX_OK;
-}
-
-
-/*
- * The JWKS subrequest's body is collected here, up to the core's JWKS
- * limit, and never passed on: a body too large for the location's
- * subrequest_output_buffer_size would otherwise end the client's request,
- * and an oversized one is simply refused.  Buffers are marked consumed so
- * that the upstream can reuse them.
- */
-
-static ngx_int_t
-ngx_http_cognito_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
-{
-    size_t                        n, size;
-    ngx_buf_t                    *b, *nb;
-    ngx_chain_t                  *cl;
-    ngx_http_cognito_auth_ctx_t  *ctx;
-
-    if (r == r->main) {
-        return ngx_http_next_body_filter(r, in);
-    }
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_cognito_auth_module);
-
-    if (ctx == NULL || !ctx->fetching || ctx->sr != r) {
-        return ngx_http_next_body_filter(r, in);
-    }
-
-    for (cl = in; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->last_buf || b->last_in_chain) {
-            ctx->body_done = 1;
-        }
-
-        if (b->in_file && !ngx_buf_in_memory(b)) {
-            /* spilled to a temporary file: far beyond any real JWKS */
-            ctx->too_big = 1;
-            b->file_pos = b->file_last;
-            continue;
-        }
-
-        n = b->last - b->pos;
-
-        if (n == 0 || ctx->too_big) {
-            b->pos = b->last;
-            continue;
-        }
-
-        if (ctx->body == NULL
-            || (size_t) (ctx->body->end - ctx->body->last) < n)
-        {
-            size = (ctx->body ? ctx->body->last - ctx->body->pos : 0) + n;
-
-            if (size > COGNITO_JWKS_MAX_LEN) {
-                ctx->too_big = 1;
-                b->pos = b->last;
-                continue;
-            }
-
-            size = ngx_max(size * 2, 4096);
-            size = ngx_min(size, COGNITO_JWKS_MAX_LEN);
-
-            nb = ngx_create_temp_buf(r->main->pool, size);
-            if (nb == NULL) {
-                return NGX_ERROR;
-            }
-
-            if (ctx->body != NULL) {
-                nb->last = ngx_cpymem(nb->last, ctx->body->pos,
-                                      ctx->body->last - ctx->body->pos);
-            }
-
-            ctx->body = nb;
-        }
-
-        ctx->body->last = ngx_cpymem(ctx->body->last, b->pos, n);
-        b->pos = b->last;
-    }
 
     return NGX_OK;
 }

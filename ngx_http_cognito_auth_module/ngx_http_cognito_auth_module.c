@@ -1220,7 +1220,7 @@ ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_cognito_auth_init(ngx_conf_t *cf)
 {
-    ngx_uint_t                          i, fetch;
+    ngx_uint_t                          i;
     ngx_http_handler_pt                *h;
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t       *pool;
@@ -1235,8 +1235,6 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
 
     pool = camcf->pools.elts;
 
-    fetch = 0;
-
     for (i = 0; i < camcf->pools.nelts; i++) {
         if (pool[i].jwks_uri.len && camcf->shm_zone == NULL) {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
@@ -1245,14 +1243,6 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
                           &pool[i].name);
             return NGX_ERROR;
         }
-
-        if (pool[i].jwks_uri.len) {
-            fetch = 1;
-        }
-    }
-
-    if (fetch && ngx_http_cognito_auth_body_filter_init(cf) != NGX_OK) {
-        return NGX_ERROR;
     }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);

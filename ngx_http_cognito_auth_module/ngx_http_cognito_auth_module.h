@@ -221,7 +221,6 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
-ngx_int_t ngx_http_cognito_auth_body_filter_init(ngx_conf_t *cf);
 void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
 
 /* ngx_http_cognito_auth_cache.c */
