@@ -188,6 +188,11 @@ typedef struct {
     ngx_str_t                      reason;    /* policy verdict */
     ngx_str_t                      tenant;
 
+    /* the module's own rejection: its JSON body, for the output filter */
+    ngx_str_t                      reject_body;
+    ngx_uint_t                     reject_status;
+    void                          *reject_conf;  /* its location's calcf */
+
     ngx_http_request_t            *sr;        /* JWKS subrequest */
     ngx_buf_t                     *body;      /* its body, bounded */
     ngx_uint_t                     waits;
