@@ -15,16 +15,26 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+typedef struct {
+    ngx_http_cognito_auth_ctx_t   *ctx;
+    ngx_http_cognito_auth_pool_t  *pool;
+    ngx_http_request_t            *r;
+    time_t                         started;
+    time_t                         prev_attempt;  /* restored if abandoned */
+} ngx_http_cognito_auth_fetch_t;
+
+
 static ngx_int_t ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static void ngx_http_cognito_auth_assign_slots(
     ngx_http_cognito_auth_zone_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    time_t started, time_t prev_attempt);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool);
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -37,11 +47,6 @@ static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
 
 
-typedef struct {
-    ngx_http_cognito_auth_ctx_t   *ctx;
-    ngx_http_cognito_auth_pool_t  *pool;
-    ngx_http_request_t            *r;
-} ngx_http_cognito_auth_fetch_t;
 
 
 /* cognito_auth_zone name:size; */
@@ -369,7 +374,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks)
 {
     u_char                             *copy;
-    time_t                              now;
+    time_t                              now, prev_attempt;
     size_t                              len;
     uint64_t                            generation;
     ngx_uint_t                          need, start, wait, have;
@@ -393,6 +398,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     generation = 0;
     start = 0;
     wait = 0;
+    prev_attempt = 0;
 
     ngx_shmtx_lock(&zctx->shpool->mutex);
 
@@ -435,6 +441,8 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     {
         /* one fetch per request at most, and per jwks_refresh_min */
 
+        prev_attempt = slot->last_attempt;
+
         slot->loading = 1;
         slot->loading_since = now;
         slot->last_attempt = now;
@@ -462,7 +470,8 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     }
 
     if (start) {
-        return ngx_http_cognito_auth_start_fetch(r, ctx, pool);
+        return ngx_http_cognito_auth_start_fetch(r, ctx, pool, now,
+                                                 prev_attempt);
     }
 
     if (wait) {
@@ -496,7 +505,8 @@ ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool)
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    time_t started, time_t prev_attempt)
 {
     ngx_pool_cleanup_t              *cln;
     ngx_http_request_t              *sr;
@@ -515,6 +525,8 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     fetch->ctx = ctx;
     fetch->pool = pool;
     fetch->r = r;
+    fetch->started = started;
+    fetch->prev_attempt = prev_attempt;
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
@@ -578,7 +590,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
 
 failed:
 
-    ngx_http_cognito_auth_fetch_release(r, pool);
+    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
 
     return NGX_ERROR;
 }
@@ -612,6 +624,22 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     }
 
     ctx->fetch_done = 1;
+
+    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST || r->connection->error) {
+
+        /*
+         * The fetch ended with its client: that says nothing about the
+         * JWKS server.  It is not an attempt; the next request fetches.
+         */
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: JWKS fetch of pool \"%V\" abandoned: "
+                      "its client went away", &pool->name);
+
+        ngx_http_cognito_auth_fetch_release(r, pool, fetch);
+
+        return rc;
+    }
 
     if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -726,7 +754,7 @@ failed:
                       "\"%V\"", &pool->name);
     }
 
-    ngx_http_cognito_auth_fetch_release(r, pool);
+    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
 
     return rc;
 }
@@ -743,9 +771,14 @@ ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
 }
 
 
+/*
+ * A fetch that failed (fetch == NULL) counts as one; an abandoned one
+ * (its request ended first) gives back its place in jwks_refresh_min.
+ */
+
 static void
 ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool)
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch)
 {
     ngx_http_cognito_auth_slot_t       *slot;
     ngx_http_cognito_auth_zone_ctx_t   *zctx;
@@ -758,11 +791,15 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
-    /* every caller is a fetch that failed or was abandoned */
-
     if (slot != NULL) {
         slot->loading = 0;
-        slot->fetch_failed++;
+
+        if (fetch == NULL) {
+            slot->fetch_failed++;
+
+        } else if (slot->last_attempt == fetch->started) {
+            slot->last_attempt = fetch->prev_attempt;
+        }
     }
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
@@ -778,7 +815,7 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
 
     if (!fetch->ctx->fetch_done) {
         fetch->ctx->fetch_done = 1;
-        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool);
+        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch);
     }
 }
 

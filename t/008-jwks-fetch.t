@@ -180,3 +180,45 @@ JWKS of pool "test" rejected
 ["ok", "no key for the token.s kid", "ok",
  qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
 
+
+
+
+=== TEST 8: a client that hangs up during the fetch does not use up jwks_refresh_min
+The first fetch is slow (the JWKS server answers its first request after
+3 s; limit_req sends every later one to the fast copy); its client gives
+up after 1 s and closes the connection.  The abandoned fetch is not an
+attempt: the next request fetches at once and gets in, although
+jwks_refresh_min is 60 s.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=60s;
+    limit_req_zone $server_port zone=first_jwks:1m rate=1r/m;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /jwks.json {
+            limit_req zone=first_jwks nodelay;
+            limit_req_status 409;
+            error_page 409 = /fast.json;
+            echo_sleep 3;
+            echo_exec /fast.json;
+        }
+        location = /fast.json { alias $TEST_NGINX_DATA_DIR/jwks.json; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /t", "GET /t", "GET /metrics"]
+--- more_headers eval
+[Cognito::bearer(sub => "gone"), Cognito::bearer(sub => "stays"), ""]
+--- timeout: 1
+--- abort
+--- error_code eval
+["", 200, 200]
+--- response_body_like eval
+["", "^ok stays\n\$",
+ qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 1\n.*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\n/s]
+--- no_error_log
+no JWKS keys for pool "test"
+[alert]
