@@ -606,6 +606,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     size_t                              len, skipped;
     uint64_t                            generation;
     ngx_buf_t                          *b;
+    ngx_uint_t                          same;
     cognito_err_t                       err;
     cognito_keyset_t                   *ks;
     ngx_http_request_t                 *r;
@@ -691,13 +692,21 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
+    /*
+     * The same bytes as the zone holds: the same keys.  The generation
+     * stays, so no worker rebuilds its keys or forgets its verified tokens.
+     */
+
+    same = (slot != NULL && slot->jwks != NULL && slot->jwks_len == len
+            && ngx_memcmp(slot->jwks, b->pos, len) == 0);
+
     p = NULL;
 
-    if (slot != NULL) {
+    if (slot != NULL && !same) {
         p = ngx_slab_alloc_locked(zctx->shpool, len);
     }
 
-    if (p == NULL) {
+    if (p == NULL && !same) {
         if (slot != NULL) {
             slot->loading = 0;
         }
@@ -716,17 +725,20 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
         return rc;
     }
 
-    ngx_memcpy(p, b->pos, len);
+    if (!same) {
+        ngx_memcpy(p, b->pos, len);
 
-    if (slot->jwks != NULL) {
-        ngx_slab_free_locked(zctx->shpool, slot->jwks);
+        if (slot->jwks != NULL) {
+            ngx_slab_free_locked(zctx->shpool, slot->jwks);
+        }
+
+        slot->jwks = p;
+        slot->jwks_len = len;
+        slot->nkeys = cognito_keyset_count(ks);
+        slot->generation++;
     }
 
-    slot->jwks = p;
-    slot->jwks_len = len;
-    slot->nkeys = cognito_keyset_count(ks);
     slot->fetch_ok++;
-    slot->generation++;
     slot->expires = ngx_time() + pool->jwks_ttl;
     slot->last_good = ngx_time();
     slot->loading = 0;
@@ -734,6 +746,16 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     generation = slot->generation;
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+    if (same && pool->keys != NULL && pool->generation == generation) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: JWKS of pool \"%V\" unchanged",
+                      &pool->name);
+
+        cognito_keyset_free(ks);
+
+        return rc;
+    }
 
     if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
         return rc;
