@@ -33,6 +33,8 @@ static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     time_t started, time_t prev_attempt);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
+static void ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
+    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
@@ -542,7 +544,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ps->data = fetch;
 
     if (ngx_http_subrequest(r, &pool->jwks_uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_WAITED
+                            NGX_HTTP_SUBREQUEST_BACKGROUND
                             |NGX_HTTP_SUBREQUEST_IN_MEMORY)
         != NGX_OK)
     {
@@ -596,12 +598,40 @@ failed:
 }
 
 
+/*
+ * The fetch is a background subrequest: the client's connection events go
+ * to the main request, which ignores them while it waits, so the fetch
+ * goes on if the client hangs up (nginx notices when it writes the
+ * response).  A background subrequest does not wake its parent: the main
+ * request is posted here.
+ */
+
 static ngx_int_t
 ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc)
 {
     ngx_http_cognito_auth_fetch_t *fetch = data;
 
+    if (fetch->ctx->fetch_done) {
+        return rc;
+    }
+
+    fetch->ctx->fetch_done = 1;
+
+    ngx_http_cognito_auth_fetch_store(sr, fetch, rc);
+
+    if (ngx_http_post_request(fetch->r, NULL) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return rc;
+}
+
+
+static void
+ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
+    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc)
+{
     u_char                             *p;
     size_t                              len, skipped;
     uint64_t                            generation;
@@ -620,12 +650,6 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     pool = fetch->pool;
     r = fetch->r;
 
-    if (ctx->fetch_done) {
-        return rc;
-    }
-
-    ctx->fetch_done = 1;
-
     if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST || r->connection->error) {
 
         /*
@@ -639,7 +663,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
         ngx_http_cognito_auth_fetch_release(r, pool, fetch);
 
-        return rc;
+        return;
     }
 
     if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
@@ -722,7 +746,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                           &pool->name);
         }
 
-        return rc;
+        return;
     }
 
     if (!same) {
@@ -754,11 +778,11 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
         cognito_keyset_free(ks);
 
-        return rc;
+        return;
     }
 
     if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
-        return rc;
+        return;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -766,7 +790,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
 
-    return rc;
+    return;
 
 failed:
 
@@ -777,8 +801,6 @@ failed:
     }
 
     ngx_http_cognito_auth_fetch_release(r, pool, NULL);
-
-    return rc;
 }
 
 
