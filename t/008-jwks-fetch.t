@@ -179,3 +179,4 @@ JWKS of pool "test" rejected
 --- response_body_like eval
 ["ok", "no key for the token.s kid", "ok",
  qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
+
