@@ -9,7 +9,7 @@ MODULE     = build/modules/ngx_http_cognito_auth_module.so
 ASAN_MODULE = build/modules/ngx_http_cognito_auth_module-asan.so
 SRCS       = $(wildcard ngx_http_cognito_auth_module/*.[ch]) config
 
-.PHONY: all build build-source build-asan test test-t test-asan demo \
+.PHONY: all build build-source build-static build-asan test test-t test-asan demo \
         clean conf-check lint
 
 all: build
@@ -27,6 +27,10 @@ build-asan: $(ASAN_MODULE)
 build-source:
 	util/build-module source
 	util/check-load build/source/objs/ngx_http_cognito_auth_module.so
+
+# nginx with the module compiled in (./configure --add-module)
+build-static:
+	util/build-module static
 
 test-t: $(MODULE)
 	prove -r t/

@@ -15,16 +15,28 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+typedef struct {
+    ngx_http_cognito_auth_ctx_t   *ctx;
+    ngx_http_cognito_auth_pool_t  *pool;
+    ngx_http_request_t            *r;
+    time_t                         started;
+    time_t                         prev_attempt;  /* restored if abandoned */
+} ngx_http_cognito_auth_fetch_t;
+
+
 static ngx_int_t ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static void ngx_http_cognito_auth_assign_slots(
     ngx_http_cognito_auth_zone_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    time_t started, time_t prev_attempt);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
+static void ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
+    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool);
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -33,20 +45,10 @@ static ngx_int_t ngx_http_cognito_auth_install(
     ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
     uint64_t generation);
 static void ngx_http_cognito_auth_keyset_cleanup(void *data);
-static ngx_int_t ngx_http_cognito_auth_body_filter(ngx_http_request_t *r,
-    ngx_chain_t *in);
 static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
 
 
-typedef struct {
-    ngx_http_cognito_auth_ctx_t   *ctx;
-    ngx_http_cognito_auth_pool_t  *pool;
-    ngx_http_request_t            *r;
-} ngx_http_cognito_auth_fetch_t;
-
-
-static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 
 
 /* cognito_auth_zone name:size; */
@@ -374,7 +376,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks)
 {
     u_char                             *copy;
-    time_t                              now;
+    time_t                              now, prev_attempt;
     size_t                              len;
     uint64_t                            generation;
     ngx_uint_t                          need, start, wait, have;
@@ -398,6 +400,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     generation = 0;
     start = 0;
     wait = 0;
+    prev_attempt = 0;
 
     ngx_shmtx_lock(&zctx->shpool->mutex);
 
@@ -440,6 +443,8 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     {
         /* one fetch per request at most, and per jwks_refresh_min */
 
+        prev_attempt = slot->last_attempt;
+
         slot->loading = 1;
         slot->loading_since = now;
         slot->last_attempt = now;
@@ -467,7 +472,8 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     }
 
     if (start) {
-        return ngx_http_cognito_auth_start_fetch(r, ctx, pool);
+        return ngx_http_cognito_auth_start_fetch(r, ctx, pool, now,
+                                                 prev_attempt);
     }
 
     if (wait) {
@@ -479,98 +485,6 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     }
 
     *ks = pool->keys;
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_cognito_auth_body_filter_init(ngx_conf_t *cf)
-{
-    ngx_http_next_body_filter = ngx_http_top_body_filter;
-    ngx_http_top_body_filter = ngx_http_cognito_auth_body_filter;
-
-    return NGX_OK;
-}
-
-
-/*
- * The JWKS subrequest's body is collected here, up to the core's JWKS
- * limit, and never passed on: a body too large for the location's
- * subrequest_output_buffer_size would otherwise end the client's request,
- * and an oversized one is simply refused.  Buffers are marked consumed so
- * that the upstream can reuse them.
- */
-
-static ngx_int_t
-ngx_http_cognito_auth_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
-{
-    size_t                        n, size;
-    ngx_buf_t                    *b, *nb;
-    ngx_chain_t                  *cl;
-    ngx_http_cognito_auth_ctx_t  *ctx;
-
-    if (r == r->main) {
-        return ngx_http_next_body_filter(r, in);
-    }
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_cognito_auth_module);
-
-    if (ctx == NULL || !ctx->fetching || ctx->sr != r) {
-        return ngx_http_next_body_filter(r, in);
-    }
-
-    for (cl = in; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->last_buf || b->last_in_chain) {
-            ctx->body_done = 1;
-        }
-
-        if (b->in_file && !ngx_buf_in_memory(b)) {
-            /* spilled to a temporary file: far beyond any real JWKS */
-            ctx->too_big = 1;
-            b->file_pos = b->file_last;
-            continue;
-        }
-
-        n = b->last - b->pos;
-
-        if (n == 0 || ctx->too_big) {
-            b->pos = b->last;
-            continue;
-        }
-
-        if (ctx->body == NULL
-            || (size_t) (ctx->body->end - ctx->body->last) < n)
-        {
-            size = (ctx->body ? ctx->body->last - ctx->body->pos : 0) + n;
-
-            if (size > COGNITO_JWKS_MAX_LEN) {
-                ctx->too_big = 1;
-                b->pos = b->last;
-                continue;
-            }
-
-            size = ngx_max(size * 2, 4096);
-            size = ngx_min(size, COGNITO_JWKS_MAX_LEN);
-
-            nb = ngx_create_temp_buf(r->main->pool, size);
-            if (nb == NULL) {
-                return NGX_ERROR;
-            }
-
-            if (ctx->body != NULL) {
-                nb->last = ngx_cpymem(nb->last, ctx->body->pos,
-                                      ctx->body->last - ctx->body->pos);
-            }
-
-            ctx->body = nb;
-        }
-
-        ctx->body->last = ngx_cpymem(ctx->body->last, b->pos, n);
-        b->pos = b->last;
-    }
 
     return NGX_OK;
 }
@@ -593,7 +507,8 @@ ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool)
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
+    time_t started, time_t prev_attempt)
 {
     ngx_pool_cleanup_t              *cln;
     ngx_http_request_t              *sr;
@@ -612,6 +527,8 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     fetch->ctx = ctx;
     fetch->pool = pool;
     fetch->r = r;
+    fetch->started = started;
+    fetch->prev_attempt = prev_attempt;
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
@@ -627,7 +544,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ps->data = fetch;
 
     if (ngx_http_subrequest(r, &pool->jwks_uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_WAITED
+                            NGX_HTTP_SUBREQUEST_BACKGROUND
                             |NGX_HTTP_SUBREQUEST_IN_MEMORY)
         != NGX_OK)
     {
@@ -675,11 +592,19 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
 
 failed:
 
-    ngx_http_cognito_auth_fetch_release(r, pool);
+    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
 
     return NGX_ERROR;
 }
 
+
+/*
+ * The fetch is a background subrequest: the client's connection events go
+ * to the main request, which ignores them while it waits, so the fetch
+ * goes on if the client hangs up (nginx notices when it writes the
+ * response).  A background subrequest does not wake its parent: the main
+ * request is posted here.
+ */
 
 static ngx_int_t
 ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
@@ -687,10 +612,31 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 {
     ngx_http_cognito_auth_fetch_t *fetch = data;
 
+    if (fetch->ctx->fetch_done) {
+        return rc;
+    }
+
+    fetch->ctx->fetch_done = 1;
+
+    ngx_http_cognito_auth_fetch_store(sr, fetch, rc);
+
+    if (ngx_http_post_request(fetch->r, NULL) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return rc;
+}
+
+
+static void
+ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
+    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc)
+{
     u_char                             *p;
     size_t                              len, skipped;
     uint64_t                            generation;
     ngx_buf_t                          *b;
+    ngx_uint_t                          same;
     cognito_err_t                       err;
     cognito_keyset_t                   *ks;
     ngx_http_request_t                 *r;
@@ -704,11 +650,21 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     pool = fetch->pool;
     r = fetch->r;
 
-    if (ctx->fetch_done) {
-        return rc;
-    }
+    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST || r->connection->error) {
 
-    ctx->fetch_done = 1;
+        /*
+         * The fetch ended with its client: that says nothing about the
+         * JWKS server.  It is not an attempt; the next request fetches.
+         */
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: JWKS fetch of pool \"%V\" abandoned: "
+                      "its client went away", &pool->name);
+
+        ngx_http_cognito_auth_fetch_release(r, pool, fetch);
+
+        return;
+    }
 
     if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -760,13 +716,21 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
+    /*
+     * The same bytes as the zone holds: the same keys.  The generation
+     * stays, so no worker rebuilds its keys or forgets its verified tokens.
+     */
+
+    same = (slot != NULL && slot->jwks != NULL && slot->jwks_len == len
+            && ngx_memcmp(slot->jwks, b->pos, len) == 0);
+
     p = NULL;
 
-    if (slot != NULL) {
+    if (slot != NULL && !same) {
         p = ngx_slab_alloc_locked(zctx->shpool, len);
     }
 
-    if (p == NULL) {
+    if (p == NULL && !same) {
         if (slot != NULL) {
             slot->loading = 0;
         }
@@ -782,20 +746,23 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                           &pool->name);
         }
 
-        return rc;
+        return;
     }
 
-    ngx_memcpy(p, b->pos, len);
+    if (!same) {
+        ngx_memcpy(p, b->pos, len);
 
-    if (slot->jwks != NULL) {
-        ngx_slab_free_locked(zctx->shpool, slot->jwks);
+        if (slot->jwks != NULL) {
+            ngx_slab_free_locked(zctx->shpool, slot->jwks);
+        }
+
+        slot->jwks = p;
+        slot->jwks_len = len;
+        slot->nkeys = cognito_keyset_count(ks);
+        slot->generation++;
     }
 
-    slot->jwks = p;
-    slot->jwks_len = len;
-    slot->nkeys = cognito_keyset_count(ks);
     slot->fetch_ok++;
-    slot->generation++;
     slot->expires = ngx_time() + pool->jwks_ttl;
     slot->last_good = ngx_time();
     slot->loading = 0;
@@ -804,8 +771,18 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
 
+    if (same && pool->keys != NULL && pool->generation == generation) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: JWKS of pool \"%V\" unchanged",
+                      &pool->name);
+
+        cognito_keyset_free(ks);
+
+        return;
+    }
+
     if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
-        return rc;
+        return;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -813,7 +790,7 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
 
-    return rc;
+    return;
 
 failed:
 
@@ -823,9 +800,7 @@ failed:
                       "\"%V\"", &pool->name);
     }
 
-    ngx_http_cognito_auth_fetch_release(r, pool);
-
-    return rc;
+    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
 }
 
 
@@ -840,9 +815,14 @@ ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
 }
 
 
+/*
+ * A fetch that failed (fetch == NULL) counts as one; an abandoned one
+ * (its request ended first) gives back its place in jwks_refresh_min.
+ */
+
 static void
 ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool)
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch)
 {
     ngx_http_cognito_auth_slot_t       *slot;
     ngx_http_cognito_auth_zone_ctx_t   *zctx;
@@ -855,11 +835,15 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 
     slot = ngx_http_cognito_auth_slot(zctx, pool);
 
-    /* every caller is a fetch that failed or was abandoned */
-
     if (slot != NULL) {
         slot->loading = 0;
-        slot->fetch_failed++;
+
+        if (fetch == NULL) {
+            slot->fetch_failed++;
+
+        } else if (slot->last_attempt == fetch->started) {
+            slot->last_attempt = fetch->prev_attempt;
+        }
     }
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
@@ -875,7 +859,7 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
 
     if (!fetch->ctx->fetch_done) {
         fetch->ctx->fetch_done = 1;
-        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool);
+        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch);
     }
 }
 

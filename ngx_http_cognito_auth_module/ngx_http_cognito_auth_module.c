@@ -59,8 +59,6 @@ static ngx_int_t ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_reject(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t status);
-static ngx_int_t ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r,
-    ngx_uint_t status);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_main_ctx(
     ngx_http_request_t *r);
 static void ngx_http_cognito_auth_cleanup(void *data);
@@ -1175,11 +1173,9 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
     ngx_uint_t status)
 {
-    u_char                    *p;
-    size_t                     len;
-    ngx_str_t                  header, error, desc, ct;
-    ngx_http_complex_value_t   cv;
-    ngx_http_core_loc_conf_t  *clcf;
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   header, error, desc;
 
     ctx->rejected = 1;
 
@@ -1249,15 +1245,12 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 
     ngx_http_cognito_auth_count(r, ctx, 0);
 
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-    if (clcf->satisfy != NGX_HTTP_SATISFY_ALL
-        || ngx_http_cognito_auth_has_error_page(r, status))
-    {
-        return status;
-    }
-
-    /* a small JSON body instead of nginx's HTML page */
+    /*
+     * The status goes back to the access phase, as auth_basic's does:
+     * auth_delay, satisfy and error_page apply.  The output filter sends
+     * this JSON body instead of nginx's HTML page if the response is this
+     * rejection's own (ngx_http_cognito_auth_filter.c).
+     */
 
     if (error.len == 0) {
         ngx_str_set(&error, "unauthorized");
@@ -1271,43 +1264,14 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
-
-    cv.value.data = p;
+    ctx->reject_body.data = p;
     p = ngx_sprintf(p, "{\"error\":\"%V\",\"error_description\":\"%V\"}\n",
                     &error, &desc);
-    cv.value.len = p - cv.value.data;
+    ctx->reject_body.len = p - ctx->reject_body.data;
+    ctx->reject_status = status;
+    ctx->reject_conf = calcf;
 
-    ngx_str_set(&ct, "application/json");
-
-    ngx_http_finalize_request(r, ngx_http_send_response(r, status, &ct, &cv));
-
-    return NGX_DONE;
-}
-
-
-static ngx_int_t
-ngx_http_cognito_auth_has_error_page(ngx_http_request_t *r, ngx_uint_t status)
-{
-    ngx_uint_t                 i;
-    ngx_http_err_page_t       *err_page;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-    if (clcf->error_pages == NULL || r->uri_changes == 0) {
-        return 0;
-    }
-
-    err_page = clcf->error_pages->elts;
-
-    for (i = 0; i < clcf->error_pages->nelts; i++) {
-        if (err_page[i].status == (ngx_int_t) status) {
-            return 1;
-        }
-    }
-
-    return 0;
+    return status;
 }
 
 
@@ -1772,7 +1736,7 @@ ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_cognito_auth_init(ngx_conf_t *cf)
 {
-    ngx_uint_t                          i, fetch;
+    ngx_uint_t                          i;
     ngx_http_handler_pt                *h;
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t       *pool;
@@ -1787,8 +1751,6 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
 
     pool = camcf->pools.elts;
 
-    fetch = 0;
-
     for (i = 0; i < camcf->pools.nelts; i++) {
         if (pool[i].jwks_uri.len && camcf->shm_zone == NULL) {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
@@ -1797,17 +1759,9 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
                           &pool[i].name);
             return NGX_ERROR;
         }
-
-        if (pool[i].jwks_uri.len) {
-            fetch = 1;
-        }
     }
 
-    if (fetch && ngx_http_cognito_auth_body_filter_init(cf) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    if (fetch && ngx_http_cognito_auth_check_jwks(cf) != NGX_OK) {
+    if (ngx_http_cognito_auth_check_jwks(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 

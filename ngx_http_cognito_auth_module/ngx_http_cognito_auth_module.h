@@ -192,6 +192,11 @@ typedef struct {
     ngx_str_t                      reason;    /* policy verdict */
     ngx_str_t                      tenant;
 
+    /* the module's own rejection: its JSON body, for the output filter */
+    ngx_str_t                      reject_body;
+    ngx_uint_t                     reject_status;
+    void                          *reject_conf;  /* its location's calcf */
+
     ngx_http_request_t            *sr;        /* JWKS subrequest */
     ngx_buf_t                     *body;      /* its body, bounded */
     ngx_uint_t                     waits;
@@ -225,7 +230,6 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
-ngx_int_t ngx_http_cognito_auth_body_filter_init(ngx_conf_t *cf);
 void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
 
 /* ngx_http_cognito_auth_cache.c */

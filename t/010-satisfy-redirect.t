@@ -98,7 +98,7 @@ cognito auth: verifying signature
 
 
 
-=== TEST 6: error_page to a protected location checks it too: nginx's own page, no loop
+=== TEST 6: error_page to a protected location checks it too: the module's own answer, not the page, no loop
 --- config
     cognito_auth test;
     error_page 401 /401.json;
@@ -109,7 +109,7 @@ GET /t
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="cognito"
---- response_body_like: ^<html>.*401 Authorization Required
+--- response_body_like: \A\{"error":"unauthorized","error_description":"token missing"\}\n\z
 
 
 

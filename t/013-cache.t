@@ -140,3 +140,31 @@ my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
 --- response_body_like eval
 ["^ok a\n\$", "^ok b\n\$", "^ok a\n\$", "^ok c\n\$", "^ok a\n\$", "^ok b\n\$",
  qr/cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 4\n/]
+
+
+
+=== TEST 6: a refresh that brings the same JWKS keeps the cached tokens
+jwks_ttl=1s: the JWKS is fetched again once the TTL is over (after the
+2 s pause; with a 1 s TTL a request that crosses a second boundary may
+refresh too, hence at least 2 fetches), and it is byte for byte the same.
+Token b, cached before the refresh, is still a hit after it; every fetch
+counts as good.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_ttl=1s jwks_refresh_min=0s;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /pause { echo_sleep 2; echo paused; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /t", "GET /t", "GET /pause", "GET /t", "GET /t", "GET /metrics"]
+--- more_headers eval
+my ($a, $b) = map { Cognito::bearer(sub => $_) } qw(a b);
+[$a, $b, "", $a, $b, ""]
+--- timeout: 5
+--- response_body_like eval
+["^ok a\n\$", "^ok b\n\$", "^paused\n\$", "^ok a\n\$", "^ok b\n\$",
+ qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} [2-9]\n.*cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 2\n/s]
+--- no_error_log
+[error]
