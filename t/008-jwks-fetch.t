@@ -180,3 +180,22 @@ JWKS of pool "test" rejected
 ["ok", "no key for the token.s kid", "ok",
  qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
 
+
+
+
+=== TEST 8: a JWKS location that serves a file (alias, sendfile on) works: its body is read into memory
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; sendfile on; alias $TEST_NGINX_DATA_DIR/jwks.json; }
+    location = /t { cognito_auth test; echo ok; }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- response_body
+ok
+--- no_error_log
+[error]
+[alert]
