@@ -1,4 +1,5 @@
-# The pure-C core (cognito_jwt.c, cognito_jwks.c): unit tests and fuzzing.
+# The pure-C core (cognito_util.c, cognito_jwt.c, cognito_jwks.c,
+# cognito_revoke.c): unit tests and fuzzing.
 #
 # Included by the top-level Makefile; also works alone from the repo root:
 #
@@ -39,16 +40,14 @@ COGNITO_CORE_SAN      :=
 COGNITO_CORE_OUT      := $(COGNITO_CORE_BUILD)/plain
 endif
 
-COGNITO_CORE_HDRS     := $(COGNITO_CORE_SRC_DIR)/cognito_jwt.h \
-                         $(COGNITO_CORE_SRC_DIR)/cognito_jwks.h \
-                         $(COGNITO_CORE_SRC_DIR)/cognito_internal.h
-COGNITO_CORE_SRCS     := $(COGNITO_CORE_SRC_DIR)/cognito_jwt.c \
-                         $(COGNITO_CORE_SRC_DIR)/cognito_jwks.c
-COGNITO_CORE_OBJS     := $(COGNITO_CORE_OUT)/cognito_jwt.o \
-                         $(COGNITO_CORE_OUT)/cognito_jwks.o
+COGNITO_CORE_NAMES    := cognito_util cognito_jwt cognito_jwks cognito_revoke
+COGNITO_CORE_HDRS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_SRC_DIR)/%.h)
+COGNITO_CORE_SRCS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_SRC_DIR)/%.c)
+COGNITO_CORE_OBJS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_OUT)/%.o)
 
-COGNITO_UNIT_BIN      := $(COGNITO_CORE_OUT)/test_core
-COGNITO_FUZZ_TARGETS  := token jwks
+COGNITO_UNIT_TESTS    := core revoke
+COGNITO_UNIT_BINS     := $(COGNITO_UNIT_TESTS:%=$(COGNITO_CORE_OUT)/test_%)
+COGNITO_FUZZ_TARGETS  := token jwks revoke
 COGNITO_REPLAY_BINS   := $(COGNITO_FUZZ_TARGETS:%=$(COGNITO_CORE_OUT)/replay_%)
 COGNITO_FUZZ_OUT      := $(COGNITO_CORE_BUILD)/fuzz
 
@@ -65,8 +64,11 @@ COGNITO_CORE_RUN_ENV  := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 
 core-objs: $(COGNITO_CORE_OBJS)
 
-unit: $(COGNITO_UNIT_BIN)
-	$(COGNITO_CORE_RUN_ENV) $(COGNITO_UNIT_BIN)
+unit: $(COGNITO_UNIT_BINS)
+	@set -e; for t in $(COGNITO_UNIT_BINS); do \
+	    echo "$$t"; \
+	    $(COGNITO_CORE_RUN_ENV) $$t; \
+	done
 
 fuzz-replay: $(COGNITO_REPLAY_BINS)
 	@set -e; for t in $(COGNITO_FUZZ_TARGETS); do \
@@ -113,11 +115,12 @@ $(COGNITO_CORE_OUT)/%.o: $(COGNITO_CORE_SRC_DIR)/%.c $(COGNITO_CORE_HDRS)
 	@mkdir -p $(@D)
 	$(COGNITO_CORE_COMPILE) -c $< -o $@
 
-$(COGNITO_UNIT_BIN): t/unit/test_core.c $(COGNITO_CORE_OBJS) \
-    $(COGNITO_CORE_HDRS)
+$(COGNITO_CORE_OUT)/test_%: t/unit/test_%.c t/unit/tap.c t/unit/tap.h \
+    $(COGNITO_CORE_OBJS) $(COGNITO_CORE_HDRS)
 	@mkdir -p $(@D)
-	$(COGNITO_CORE_COMPILE) -c t/unit/test_core.c -o $@.o
-	$(COGNITO_CORE_LINK) $@.o $(COGNITO_CORE_OBJS) \
+	$(COGNITO_CORE_COMPILE) -c t/unit/test_$*.c -o $@.o
+	$(COGNITO_CORE_COMPILE) -c t/unit/tap.c -o $@.tap.o
+	$(COGNITO_CORE_LINK) $@.o $@.tap.o $(COGNITO_CORE_OBJS) \
 	    $(COGNITO_CORE_PKG_LIBS) -o $@
 
 $(COGNITO_CORE_OUT)/replay_%: t/fuzz/fuzz_%.c t/fuzz/replay.c \

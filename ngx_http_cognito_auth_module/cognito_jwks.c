@@ -2,16 +2,16 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * JWKS loading: every usable RSA signing key is turned into an EVP_PKEY
- * once, here, so that verification never parses key material.
+ * JWKS loading and the keys: every usable RSA signing key is turned into
+ * an EVP_PKEY once, here, so that verification never parses key material;
+ * the signature check that uses them lives here too.
  */
 
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
-#include <cjose/base64.h>
-#include <cjose/util.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -19,11 +19,32 @@
 #include <openssl/rsa.h>
 #include <openssl/param_build.h>
 
-#include "cognito_internal.h"
+#include "cognito_jwks.h"
 
 
 /* a public exponent wider than this is refused (OpenSSL's own cap) */
 #define COGNITO_RSA_MAX_E_BITS     64
+
+
+typedef struct {
+    char               *kid;         /* NUL-terminated, own copy */
+    size_t              kid_len;
+    unsigned            alg;         /* COGNITO_ALG_*, 0: any RS* */
+    EVP_PKEY           *pkey;        /* built once at load */
+    EVP_PKEY_CTX       *vctx[3];     /* verify contexts, PKCS#1 v1.5 with
+                                        SHA-256/384/512 set once; NULL for
+                                        an algorithm the key's "alg" rules
+                                        out */
+} cognito_key_t;
+
+
+struct cognito_keyset_s {
+    cognito_key_t      *keys;
+    size_t              nkeys;
+    EVP_MD             *md[3];       /* SHA-256/384/512, fetched once */
+    EVP_MD_CTX         *mctx;        /* scratch for hashing: a keyset is
+                                        used by one thread at a time */
+};
 
 
 typedef enum {
@@ -33,6 +54,8 @@ typedef enum {
 } cognito_key_rc_e;
 
 
+static const cognito_key_t *cognito_keyset_find(const cognito_keyset_t *ks,
+    const char *kid, size_t len);
 static cognito_key_rc_e cognito_key_load(json_t *jwk, cognito_keyset_t *ks);
 static int cognito_key_str(json_t *jwk, const char *name, const char **s,
     size_t *len);
@@ -203,18 +226,77 @@ cognito_keyset_count(const cognito_keyset_t *ks)
 }
 
 
+
 int
-cognito_keyset_has_kid(const cognito_keyset_t *ks, const char *kid)
+cognito_keyset_verify(cognito_keyset_t *ks, const char *kid, size_t kid_len,
+    unsigned alg, const char *input, size_t input_len, const uint8_t *sig,
+    size_t sig_len, cognito_err_t *err)
 {
-    if (kid == NULL) {
-        return 0;
+    int                   rc;
+    size_t                i;
+    unsigned int          hlen;
+    const cognito_key_t  *key;
+    unsigned char         hash[EVP_MAX_MD_SIZE];
+
+    key = cognito_keyset_find(ks, kid, kid_len);
+    if (key == NULL) {
+        return cognito_error(err, COGNITO_ERR_KID_UNKNOWN,
+                             "no key for the token's kid");
     }
 
-    return cognito_keyset_find(ks, kid, strlen(kid)) != NULL;
+    switch (alg) {
+
+    case COGNITO_ALG_RS256:
+        i = 0;
+        break;
+
+    case COGNITO_ALG_RS384:
+        i = 1;
+        break;
+
+    case COGNITO_ALG_RS512:
+        i = 2;
+        break;
+
+    default:
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
+    }
+
+    /* a key with an "alg" has a verify context for that algorithm only */
+
+    if (key->vctx[i] == NULL) {
+        return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
+                             "key algorithm differs from the token's");
+    }
+
+    /* hash the signing input, then one RSA public operation */
+
+    if (EVP_DigestInit_ex(ks->mctx, ks->md[i], NULL) != 1
+        || EVP_DigestUpdate(ks->mctx, input, input_len) != 1
+        || EVP_DigestFinal_ex(ks->mctx, hash, &hlen) != 1)
+    {
+        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
+                           "signature verification setup failed");
+        goto done;
+    }
+
+    if (EVP_PKEY_verify(key->vctx[i], sig, sig_len, hash, hlen) != 1) {
+        rc = cognito_error(err, COGNITO_ERR_SIGNATURE,
+                           "signature verification failed");
+        goto done;
+    }
+
+    rc = cognito_error(err, COGNITO_OK, "ok");
+
+done:
+
+    ERR_clear_error();
+
+    return rc;
 }
 
 
-const cognito_key_t *
+static const cognito_key_t *
 cognito_keyset_find(const cognito_keyset_t *ks, const char *kid, size_t len)
 {
     size_t  i;
@@ -422,7 +504,6 @@ cognito_key_bn(json_t *jwk, const char *name)
     size_t       len, blen;
     BIGNUM      *bn;
     uint8_t     *bin;
-    cjose_err    cerr;
     const char  *s;
 
     if (cognito_key_str(jwk, name, &s, &len) != 1) {
@@ -435,15 +516,13 @@ cognito_key_bn(json_t *jwk, const char *name)
         return NULL;
     }
 
-    bin = NULL;
-
-    if (!cjose_base64url_decode(s, len, &bin, &blen, &cerr)) {
+    if (cognito_b64url_decode(s, len, &bin, &blen) != COGNITO_OK) {
         return NULL;
     }
 
     bn = BN_bin2bn(bin, (int) blen, NULL);
 
-    cjose_get_dealloc()(bin);
+    cognito_b64url_free(bin);
 
     return bn;
 }

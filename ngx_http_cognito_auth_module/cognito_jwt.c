@@ -11,14 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include <jansson.h>
-#include <cjose/base64.h>
-#include <cjose/util.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rsa.h>
 
-#include "cognito_internal.h"
+#include "cognito_jwt.h"
 
 
 struct cognito_token_s {
@@ -29,7 +28,7 @@ struct cognito_token_s {
     const char         *kid;         /* borrowed from header */
     size_t              kid_len;
     unsigned            alg;         /* COGNITO_ALG_* */
-    uint8_t            *sig;         /* cjose allocation */
+    uint8_t            *sig;         /* cognito_b64url_decode() */
     size_t              sig_len;
     unsigned            refs;        /* cognito_token_ref() */
 };
@@ -50,7 +49,6 @@ static json_t *cognito_json_decode(const char *p, size_t len, int *rc);
 static int cognito_json_depth_ok(json_t *json, int depth);
 static int cognito_str_eq(json_t *v, const char *s);
 static int cognito_str_ieq(const char *a, size_t alen, const char *b);
-static int cognito_b64url_tail_ok(const char *p, size_t len);
 static int cognito_time_claim(json_t *payload, const char *name,
     double *value);
 static int cognito_string_array(json_t *v);
@@ -64,135 +62,6 @@ static int cognito_render_json(json_t *v, cognito_out_t *out);
 static void cognito_out_write(cognito_out_t *out, const char *p, size_t n);
 
 
-static const char  *cognito_code_names[] = {
-    "ok",
-    "token_missing",
-    "token_too_long",
-    "token_malformed",
-    "token_encrypted",
-    "bad_base64",
-    "bad_header",
-    "bad_payload",
-    "alg_missing",
-    "alg_none",
-    "alg_hmac",
-    "alg_not_allowed",
-    "crit_unsupported",
-    "kid_missing",
-    "kid_unknown",
-    "key_mismatch",
-    "bad_signature",
-    "claim_type",
-    "exp_missing",
-    "token_expired",
-    "token_not_yet_valid",
-    "iat_in_future",
-    "wrong_issuer",
-    "wrong_token_use",
-    "wrong_client",
-    "token_revoked",
-    "jwks_invalid",
-    "jwks_no_keys",
-    "out_of_memory",
-    "internal_error"
-};
-
-
-/* a compile-time check: one name for every code */
-
-typedef char cognito_code_names_check_t[
-    sizeof(cognito_code_names) / sizeof(cognito_code_names[0])
-    == COGNITO_ERR_LAST ? 1 : -1];
-
-
-const char *
-cognito_code_name(cognito_code_e code)
-{
-    if ((unsigned) code >= COGNITO_ERR_LAST
-        || (unsigned) code >= sizeof(cognito_code_names)
-                              / sizeof(cognito_code_names[0]))
-    {
-        return "internal_error";
-    }
-
-    return cognito_code_names[code];
-}
-
-
-int
-cognito_set_error(cognito_err_t *err, cognito_code_e code, const char *msg,
-    const char *file, int line)
-{
-    if (err != NULL) {
-        err->code = code;
-        err->msg = msg;
-        err->file = file;
-        err->line = line;
-    }
-
-    return (int) code;
-}
-
-
-/* the base64url alphabet, A-Z a-z 0-9 - _, as 1; the dot as 2 */
-
-static const unsigned char  cognito_b64url_class[256] = {
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['-'] = 1, ['_'] = 1, ['.'] = 2
-};
-
-
-int
-cognito_b64url_valid(const char *p, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-        if (cognito_b64url_class[(unsigned char) p[i]] != 1) {
-            return 0;
-        }
-    }
-
-    /* one character left over never encodes a byte */
-
-    return len % 4 != 1;
-}
-
-
-unsigned
-cognito_alg_bit(const char *alg, size_t len)
-{
-    if (len != 5 || memcmp(alg, "RS", 2) != 0) {
-        return 0;
-    }
-
-    if (memcmp(alg + 2, "256", 3) == 0) {
-        return COGNITO_ALG_RS256;
-    }
-
-    if (memcmp(alg + 2, "384", 3) == 0) {
-        return COGNITO_ALG_RS384;
-    }
-
-    if (memcmp(alg + 2, "512", 3) == 0) {
-        return COGNITO_ALG_RS512;
-    }
-
-    return 0;
-}
-
-
 int
 cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err)
@@ -200,7 +69,6 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     int               rc, bad;
     size_t            i, ndots, dot[2];
     unsigned char     c;
-    cjose_err         cerr;
     cognito_token_t  *tok;
 
     if (out == NULL) {
@@ -283,9 +151,9 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
      * string form, so that caches and block lists keyed on it see one.
      */
 
-    if (!cognito_b64url_tail_ok(jwt, dot[0])
-        || !cognito_b64url_tail_ok(jwt + dot[0] + 1, dot[1] - dot[0] - 1)
-        || !cognito_b64url_tail_ok(jwt + dot[1] + 1, len - dot[1] - 1))
+    if (!cognito_b64url_canonical(jwt, dot[0])
+        || !cognito_b64url_canonical(jwt + dot[0] + 1, dot[1] - dot[0] - 1)
+        || !cognito_b64url_canonical(jwt + dot[1] + 1, len - dot[1] - 1))
     {
         return cognito_error(err, COGNITO_ERR_BASE64,
                              "non-canonical base64url in token");
@@ -318,19 +186,12 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
         goto failed;
     }
 
-    if (!cjose_base64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
-                                &tok->sig, &tok->sig_len, &cerr))
-    {
-        tok->sig = NULL;
-
-        if (cerr.code == CJOSE_ERR_NO_MEMORY) {
-            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-
-        } else {
-            rc = cognito_error(err, COGNITO_ERR_BASE64,
-                               "bad base64url in signature");
-        }
-
+    rc = cognito_b64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
+                               &tok->sig, &tok->sig_len);
+    if (rc != COGNITO_OK) {
+        rc = cognito_error(err, rc, rc == COGNITO_ERR_NOMEM
+                                    ? "out of memory"
+                                    : "bad base64url in signature");
         goto failed;
     }
 
@@ -366,9 +227,7 @@ cognito_token_free(cognito_token_t *tok)
         json_decref(tok->payload);
     }
 
-    if (tok->sig != NULL) {
-        cjose_get_dealloc()(tok->sig);
-    }
+    cognito_b64url_free(tok->sig);
 
     free(tok);
 }
@@ -454,13 +313,6 @@ cognito_token_alg(const cognito_token_t *tok)
 
 
 const char *
-cognito_token_kid(const cognito_token_t *tok)
-{
-    return tok != NULL ? tok->kid : NULL;
-}
-
-
-const char *
 cognito_token_iss(const cognito_token_t *tok)
 {
     json_t  *v;
@@ -476,76 +328,16 @@ cognito_token_iss(const cognito_token_t *tok)
 
 
 int
-cognito_token_verify(const cognito_token_t *tok, const cognito_keyset_t *ks,
+cognito_token_verify(const cognito_token_t *tok, cognito_keyset_t *ks,
     cognito_err_t *err)
 {
-    int                   rc;
-    size_t                i;
-    unsigned int          hlen;
-    const cognito_key_t  *key;
-    unsigned char         hash[EVP_MAX_MD_SIZE];
-
     if (tok == NULL || tok->sig == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
     }
 
-    key = cognito_keyset_find(ks, tok->kid, tok->kid_len);
-    if (key == NULL) {
-        return cognito_error(err, COGNITO_ERR_KID_UNKNOWN,
-                             "no key for the token's kid");
-    }
-
-    switch (tok->alg) {
-
-    case COGNITO_ALG_RS256:
-        i = 0;
-        break;
-
-    case COGNITO_ALG_RS384:
-        i = 1;
-        break;
-
-    case COGNITO_ALG_RS512:
-        i = 2;
-        break;
-
-    default:
-        return cognito_error(err, COGNITO_ERR_INTERNAL, "bad algorithm");
-    }
-
-    /* a key with an "alg" has a verify context for that algorithm only */
-
-    if (key->vctx[i] == NULL) {
-        return cognito_error(err, COGNITO_ERR_KEY_MISMATCH,
-                             "key algorithm differs from the token's");
-    }
-
-    /* hash the signing input, then one RSA public operation */
-
-    if (EVP_DigestInit_ex(ks->mctx, ks->md[i], NULL) != 1
-        || EVP_DigestUpdate(ks->mctx, tok->input, tok->input_len) != 1
-        || EVP_DigestFinal_ex(ks->mctx, hash, &hlen) != 1)
-    {
-        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
-                           "signature verification setup failed");
-        goto done;
-    }
-
-    if (EVP_PKEY_verify(key->vctx[i], tok->sig, tok->sig_len, hash, hlen)
-        != 1)
-    {
-        rc = cognito_error(err, COGNITO_ERR_SIGNATURE,
-                           "signature verification failed");
-        goto done;
-    }
-
-    rc = cognito_error(err, COGNITO_OK, "ok");
-
-done:
-
-    ERR_clear_error();
-
-    return rc;
+    return cognito_keyset_verify(ks, tok->kid, tok->kid_len, tok->alg,
+                                 tok->input, tok->input_len, tok->sig,
+                                 tok->sig_len, err);
 }
 
 
@@ -692,14 +484,41 @@ cognito_token_exp(const cognito_token_t *tok)
 
 
 int
-cognito_token_date(const cognito_token_t *tok, const char *name,
+cognito_token_claim_number(const cognito_token_t *tok, const char *claim,
     double *value)
 {
-    if (tok == NULL || tok->payload == NULL || name == NULL) {
+    if (tok == NULL || tok->payload == NULL || claim == NULL) {
         return 0;
     }
 
-    return cognito_time_claim(tok->payload, name, value);
+    return cognito_time_claim(tok->payload, claim, value);
+}
+
+
+int
+cognito_token_claim_string(const cognito_token_t *tok, const char *claim,
+    const char **s, size_t *len)
+{
+    json_t  *v;
+
+    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+        return 0;
+    }
+
+    v = json_object_get(tok->payload, claim);
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        return -1;
+    }
+
+    *s = json_string_value(v);
+    *len = json_string_length(v);
+
+    return 1;
 }
 
 
@@ -980,14 +799,10 @@ cognito_json_decode(const char *p, size_t len, int *rc)
     size_t        n;
     json_t       *json;
     uint8_t      *bin;
-    cjose_err     cerr;
     json_error_t  jerr;
 
-    bin = NULL;
-
-    if (!cjose_base64url_decode(p, len, &bin, &n, &cerr)) {
-        *rc = (cerr.code == CJOSE_ERR_NO_MEMORY) ? COGNITO_ERR_NOMEM
-                                                 : COGNITO_ERR_BASE64;
+    *rc = cognito_b64url_decode(p, len, &bin, &n);
+    if (*rc != COGNITO_OK) {
         return NULL;
     }
 
@@ -1007,7 +822,7 @@ cognito_json_decode(const char *p, size_t len, int *rc)
                           &jerr);
     }
 
-    cjose_get_dealloc()(bin);
+    cognito_b64url_free(bin);
 
     if (json == NULL) {
         *rc = (json_error_code(&jerr) == json_error_out_of_memory)
@@ -1107,40 +922,6 @@ cognito_str_ieq(const char *a, size_t alen, const char *b)
     }
 
     return 1;
-}
-
-
-/*
- * The unused low bits of a base64url segment's last character are zero:
- * 4 bits when its length is 2 mod 4, 2 bits when 3 mod 4 (the caller has
- * checked the alphabet and refused 1 mod 4).
- */
-
-static int
-cognito_b64url_tail_ok(const char *p, size_t len)
-{
-    unsigned char  c, v;
-
-    if (len % 4 == 0) {
-        return 1;
-    }
-
-    c = (unsigned char) p[len - 1];
-
-    if (c >= 'A' && c <= 'Z') {
-        v = (unsigned char) (c - 'A');
-
-    } else if (c >= 'a' && c <= 'z') {
-        v = (unsigned char) (c - 'a' + 26);
-
-    } else if (c >= '0' && c <= '9') {
-        v = (unsigned char) (c - '0' + 52);
-
-    } else {
-        v = (c == '-') ? 62 : 63;
-    }
-
-    return (v & (len % 4 == 2 ? 0x0f : 0x03)) == 0;
 }
 
 

@@ -2,9 +2,10 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * The pure-C verification core: no nginx headers, no logging, no globals.
- * Only cognito_jwt.c and cognito_jwks.c see jansson, cjose and OpenSSL;
- * callers hold opaque handles.
+ * Tokens for the pure-C core (no nginx headers, no logging, no globals):
+ * parse, verify, the Cognito claim rules and typed claim accessors.  Only
+ * the core's .c files see jansson, cjose and OpenSSL; callers hold opaque
+ * handles.
  */
 
 
@@ -16,22 +17,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cognito_util.h"
+#include "cognito_jwks.h"
+
 
 /* hard limits */
 #define COGNITO_TOKEN_MAX_LEN      8192     /* whole compact JWS, bytes */
-#define COGNITO_KID_MAX_LEN        256
 #define COGNITO_JSON_MAX_DEPTH     16       /* header and payload */
-#define COGNITO_JWKS_MAX_LEN       (256 * 1024)
-#define COGNITO_JWKS_MAX_KEYS      64
-#define COGNITO_RSA_MIN_BITS       2048
-#define COGNITO_RSA_MAX_BITS       8192
 #define COGNITO_DIGEST_LEN         32       /* SHA-256 */
-
-
-/* allowed signature algorithms, a bit mask */
-#define COGNITO_ALG_RS256          0x01
-#define COGNITO_ALG_RS384          0x02
-#define COGNITO_ALG_RS512          0x04
 
 
 /* token_use, a bit mask */
@@ -40,61 +33,7 @@
 #define COGNITO_USE_ANY            (COGNITO_USE_ID|COGNITO_USE_ACCESS)
 
 
-/*
- * Every rejection has its own code.  cognito_code_name() gives a stable
- * snake_case name (used for $cognito_error and metrics), and the error's
- * msg a short human string (logs and RFC 6750 error_description).
- * Neither ever contains token text.
- */
-typedef enum {
-    COGNITO_OK = 0,
-    COGNITO_ERR_TOKEN_MISSING,       /* no token in the request (glue) */
-    COGNITO_ERR_TOKEN_TOO_LONG,
-    COGNITO_ERR_TOKEN_MALFORMED,     /* not three non-empty segments */
-    COGNITO_ERR_TOKEN_JWE,           /* five segments: encrypted token */
-    COGNITO_ERR_BASE64,              /* bad or non-canonical base64url */
-    COGNITO_ERR_HEADER_JSON,         /* header is not a JSON object */
-    COGNITO_ERR_PAYLOAD_JSON,        /* payload is not a JSON object */
-    COGNITO_ERR_ALG_MISSING,
-    COGNITO_ERR_ALG_NONE,
-    COGNITO_ERR_ALG_HMAC,
-    COGNITO_ERR_ALG_NOT_ALLOWED,
-    COGNITO_ERR_CRIT,                /* crit header present */
-    COGNITO_ERR_KID_MISSING,         /* no kid, or not a non-empty string */
-    COGNITO_ERR_KID_UNKNOWN,         /* no key with that kid */
-    COGNITO_ERR_KEY_MISMATCH,        /* JWK kty/use/alg unfit for token */
-    COGNITO_ERR_SIGNATURE,
-    COGNITO_ERR_CLAIM_TYPE,          /* a claim has the wrong JSON type */
-    COGNITO_ERR_EXP_MISSING,
-    COGNITO_ERR_EXPIRED,
-    COGNITO_ERR_NOT_YET_VALID,       /* nbf in the future */
-    COGNITO_ERR_IAT_FUTURE,          /* no longer produced: iat is
-                                        informational; kept so that the
-                                        codes (shm counter slots) and
-                                        names stay put */
-    COGNITO_ERR_ISSUER,
-    COGNITO_ERR_TOKEN_USE,
-    COGNITO_ERR_CLIENT,              /* aud / client_id not allowed */
-    COGNITO_ERR_REVOKED,             /* on a revocation list */
-    COGNITO_ERR_JWKS_JSON,           /* JWKS document unusable */
-    COGNITO_ERR_JWKS_NO_KEYS,        /* JWKS has no usable RSA key */
-    COGNITO_ERR_NOMEM,
-    COGNITO_ERR_INTERNAL,
-
-    COGNITO_ERR_LAST
-} cognito_code_e;
-
-
-typedef struct {
-    cognito_code_e      code;
-    const char         *msg;         /* static string */
-    const char         *file;
-    int                 line;
-} cognito_err_t;
-
-
 typedef struct cognito_token_s   cognito_token_t;   /* opaque */
-typedef struct cognito_keyset_s  cognito_keyset_t;  /* opaque */
 
 
 /* what the claims must satisfy; all strings are NUL-terminated */
@@ -106,9 +45,6 @@ typedef struct {
     unsigned            token_use;   /* COGNITO_USE_* mask */
     time_t              leeway;      /* seconds */
 } cognito_rules_t;
-
-
-const char *cognito_code_name(cognito_code_e code);
 
 
 /*
@@ -144,14 +80,15 @@ int cognito_digest(cognito_digest_t *d, const char *data, size_t len,
 /* the header's alg as a COGNITO_ALG_* bit */
 unsigned cognito_token_alg(const cognito_token_t *tok);
 
-/* header fields, valid while tok lives; never NULL after a good parse */
-const char *cognito_token_kid(const cognito_token_t *tok);
 /* payload "iss" or NULL when absent or not a string */
 const char *cognito_token_iss(const cognito_token_t *tok);
 
-/* verifies the signature with the keyset's key named by the token's kid */
-int cognito_token_verify(const cognito_token_t *tok,
-    const cognito_keyset_t *ks, cognito_err_t *err);
+/*
+ * verifies the signature with the keyset's key named by the token's kid;
+ * the keyset hashes in its own scratch context (cognito_keyset_verify())
+ */
+int cognito_token_verify(const cognito_token_t *tok, cognito_keyset_t *ks,
+    cognito_err_t *err);
 
 /*
  * Cognito claim rules: iss, token_use, exp and nbf with leeway (JSON
@@ -170,9 +107,22 @@ int cognito_token_check_claims(const cognito_token_t *tok,
  */
 time_t cognito_token_exp(const cognito_token_t *tok);
 
-/* a NumericDate claim ("iat"): 1 and *value, 0 absent, -1 not a number */
-int cognito_token_date(const cognito_token_t *tok, const char *name,
-    double *value);
+/*
+ * Typed claim accessors, so that no caller renders a claim to text to read
+ * it back: each returns 1 and the value, 0 when the claim is absent, -1
+ * when it has another JSON type.
+ *
+ * A number (a NumericDate such as "iat" included), integer or real.
+ */
+int cognito_token_claim_number(const cognito_token_t *tok,
+    const char *claim, double *value);
+
+/*
+ * A string: *s (NUL-terminated, but it may hold a NUL) and *len, valid
+ * while tok lives.
+ */
+int cognito_token_claim_string(const cognito_token_t *tok,
+    const char *claim, const char **s, size_t *len);
 
 /*
  * Renders a claim, found by a path of object keys, as text into buf:

@@ -4,7 +4,7 @@
  *
  * Revocation lists: jti, origin_jti and sub-issued-before entries, held in
  * jansson objects used as hash sets.  Claims are read through the token's
- * public accessors only.
+ * typed accessors only.
  */
 
 
@@ -15,11 +15,9 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "cognito_internal.h"
 #include "cognito_revoke.h"
 
 
-#define COGNITO_REVOKE_CLAIM_MAX  512
 #define COGNITO_REVOKE_DIGEST     32              /* SHA-256 */
 
 
@@ -34,8 +32,9 @@ struct cognito_revocation_s {
 
 static int cognito_revocation_set(json_t *list, json_t **set,
     size_t *count);
-static long cognito_revocation_claim(const cognito_token_t *tok,
-    const char *name, char *buf, size_t size);
+static int cognito_revocation_sub(json_t *v, size_t *count);
+static int cognito_revocation_has(json_t *set, const cognito_token_t *tok,
+    const char *claim);
 static int cognito_revocation_digest(const char *json, size_t len,
     unsigned char *md);
 
@@ -52,7 +51,7 @@ cognito_revocation_load(const char *json, size_t len,
     *out = NULL;
 
     if (len > COGNITO_REVOCATION_MAX_LEN) {
-        return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+        return cognito_error(err, COGNITO_ERR_REVOCATION_JSON,
                              "revocation list too large");
     }
 
@@ -60,7 +59,7 @@ cognito_revocation_load(const char *json, size_t len,
 
     if (root == NULL || !json_is_object(root)) {
         json_decref(root);
-        return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+        return cognito_error(err, COGNITO_ERR_REVOCATION_JSON,
                              "revocation list is not a JSON object");
     }
 
@@ -87,19 +86,8 @@ cognito_revocation_load(const char *json, size_t len,
             }
 
         } else if (strcmp(key, "sub") == 0) {
-            const char  *sub;
-            json_t      *t;
-
-            if (!json_is_object(v)) {
+            if (cognito_revocation_sub(v, &rl->count) != COGNITO_OK) {
                 goto invalid;
-            }
-
-            json_object_foreach(v, sub, t) {
-                if (!json_is_integer(t) || json_integer_value(t) < 0) {
-                    goto invalid;
-                }
-
-                rl->count++;
             }
 
             rl->sub = json_incref(v);
@@ -126,7 +114,7 @@ invalid:
     json_decref(root);
     cognito_revocation_free(rl);
 
-    return cognito_error(err, COGNITO_ERR_JWKS_JSON,
+    return cognito_error(err, COGNITO_ERR_REVOCATION_JSON,
                          "revocation list: \"jti\" and \"origin_jti\" must "
                          "be arrays of strings, \"sub\" an object of "
                          "epoch seconds");
@@ -140,7 +128,7 @@ cognito_revocation_set(json_t *list, json_t **set, size_t *count)
     json_t  *v;
 
     if (!json_is_array(list) || *set != NULL) {
-        return COGNITO_ERR_JWKS_JSON;
+        return COGNITO_ERR_REVOCATION_JSON;
     }
 
     *set = json_object();
@@ -153,7 +141,31 @@ cognito_revocation_set(json_t *list, json_t **set, size_t *count)
             || json_object_set_new(*set, json_string_value(v), json_true())
                != 0)
         {
-            return COGNITO_ERR_JWKS_JSON;
+            return COGNITO_ERR_REVOCATION_JSON;
+        }
+
+        (*count)++;
+    }
+
+    return COGNITO_OK;
+}
+
+
+/* "sub": an object of epoch seconds, each an integer >= 0 */
+
+static int
+cognito_revocation_sub(json_t *v, size_t *count)
+{
+    json_t      *t;
+    const char  *sub;
+
+    if (!json_is_object(v)) {
+        return COGNITO_ERR_REVOCATION_JSON;
+    }
+
+    json_object_foreach(v, sub, t) {
+        if (!json_is_integer(t) || json_integer_value(t) < 0) {
+            return COGNITO_ERR_REVOCATION_JSON;
         }
 
         (*count)++;
@@ -223,69 +235,57 @@ int
 cognito_revocation_check(const cognito_revocation_t *rl,
     const cognito_token_t *tok, cognito_err_t *err)
 {
-    long     n;
-    char     buf[COGNITO_REVOKE_CLAIM_MAX + 1];
-    json_t  *before;
+    double       iat;
+    size_t       len;
+    json_t      *before;
+    const char  *sub;
 
-    if (rl->jti != NULL) {
-        n = cognito_revocation_claim(tok, "jti", buf, sizeof(buf));
-
-        if (n >= 0 && json_object_get(rl->jti, buf) != NULL) {
-            return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
-        }
+    if (cognito_revocation_has(rl->jti, tok, "jti")
+        || cognito_revocation_has(rl->origin_jti, tok, "origin_jti"))
+    {
+        return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
     }
 
-    if (rl->origin_jti != NULL) {
-        n = cognito_revocation_claim(tok, "origin_jti", buf, sizeof(buf));
-
-        if (n >= 0 && json_object_get(rl->origin_jti, buf) != NULL) {
-            return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
-        }
+    if (rl->sub == NULL
+        || cognito_token_claim_string(tok, "sub", &sub, &len) != 1
+        || memchr(sub, '\0', len) != NULL)
+    {
+        return cognito_error(err, COGNITO_OK, "ok");
     }
 
-    if (rl->sub != NULL) {
-        n = cognito_revocation_claim(tok, "sub", buf, sizeof(buf));
+    before = json_object_get(rl->sub, sub);
 
-        if (n >= 0) {
-            before = json_object_get(rl->sub, buf);
+    /* no iat: issued at an unknown time, so revoked */
 
-            if (before != NULL) {
-                double  iat;
-
-                /* no iat: issued at an unknown time, so revoked */
-
-                if (cognito_token_date(tok, "iat", &iat) != 1
-                    || iat < (double) json_integer_value(before))
-                {
-                    return cognito_error(err, COGNITO_ERR_REVOKED,
-                                         "token revoked");
-                }
-            }
-        }
+    if (before != NULL
+        && (cognito_token_claim_number(tok, "iat", &iat) != 1
+            || iat < (double) json_integer_value(before)))
+    {
+        return cognito_error(err, COGNITO_ERR_REVOKED, "token revoked");
     }
 
     return cognito_error(err, COGNITO_OK, "ok");
 }
 
 
-/* a string claim as a C string; -1 when absent or too long */
+/*
+ * A string claim that is a member of a set (keys are C strings: a claim
+ * holding a NUL names nothing)
+ */
 
-static long
-cognito_revocation_claim(const cognito_token_t *tok, const char *name,
-    char *buf, size_t size)
+static int
+cognito_revocation_has(json_t *set, const cognito_token_t *tok,
+    const char *claim)
 {
-    long         n;
-    const char  *path[1];
+    size_t       len;
+    const char  *s;
 
-    path[0] = name;
-
-    n = cognito_token_claim(tok, path, 1, ",", buf, size - 1);
-
-    if (n < 0 || (size_t) n >= size - 1 || memchr(buf, '\0', n) != NULL) {
-        return -1;
+    if (set == NULL
+        || cognito_token_claim_string(tok, claim, &s, &len) != 1
+        || memchr(s, '\0', len) != NULL)
+    {
+        return 0;
     }
 
-    buf[n] = '\0';
-
-    return n;
+    return json_object_get(set, s) != NULL;
 }

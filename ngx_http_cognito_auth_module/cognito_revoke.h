@@ -30,7 +30,8 @@ typedef struct cognito_revocation_s  cognito_revocation_t;   /* opaque */
  *                                            before then (global sign-out)
  *   }
  *
- * Every member is optional; unknown members are refused.
+ * Every member is optional; unknown members are refused.  A list that is
+ * too large or not of this form fails with COGNITO_ERR_REVOCATION_JSON.
  */
 int cognito_revocation_load(const char *json, size_t len,
     cognito_revocation_t **out, cognito_err_t *err);
@@ -46,7 +47,11 @@ size_t cognito_revocation_count(const cognito_revocation_t *rl);
 int cognito_revocation_same(const cognito_revocation_t *rl, const char *json,
     size_t len);
 
-/* COGNITO_OK, or COGNITO_ERR_REVOKED when the list revokes the token */
+/*
+ * COGNITO_OK, or COGNITO_ERR_REVOKED when the list revokes the token:
+ * its "jti" or "origin_jti" string is listed, or its "sub" string is, and
+ * its "iat" is absent or earlier than the listed epoch
+ */
 int cognito_revocation_check(const cognito_revocation_t *rl,
     const cognito_token_t *tok, cognito_err_t *err);
 

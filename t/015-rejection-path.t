@@ -212,21 +212,3 @@ X-RT: (0\.[4-9]|[1-9]\d*\.)\d*
 Content-Type: text/plain
 --- response_body
 denied by page
-
-
-
-=== TEST 10: cognito_auth_metrics counts a delayed rejection once
---- config
-    location = /t {
-        auth_delay 500ms;
-        cognito_auth test;
-        echo ok;
-    }
-    location = /metrics { cognito_auth_metrics; }
---- request eval
-["GET /t", "GET /metrics"]
---- error_code eval
-[401, 200]
---- response_body_like eval
-["token missing",
- qr/cognito_auth_requests_total\{pool="",result="token_missing"\} 1\n/]

@@ -54,3 +54,20 @@
     "LJD2KAW__sMULN-MsMHDhAlb2rY5bNOGJulr6lF8p17zrNnF" \
     "GTfOKxgY2egbCTxqouggxhh_c-O6WgOow2AnbA" \
     ""
+
+#define FUZZ_REVOKE_TOKEN \
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6ImZrMSIsInR5cCI6IkpX" \
+    "VCJ9.eyJzdWIiOiJ1LTIiLCJpc3MiOiJodHRwczovL2NvZ25" \
+    "pdG8taWRwLnVzLWVhc3QtMS5hbWF6b25hd3MuY29tL3VzLWV" \
+    "hc3QtMV9GdXp6IiwidG9rZW5fdXNlIjoiYWNjZXNzIiwiY2x" \
+    "pZW50X2lkIjoiZnV6ei1jbGllbnQiLCJleHAiOjE3MDAwMDM" \
+    "2MDAsImlhdCI6MTY5OTk5OTk5MCwianRpIjoiai0xIiwib3J" \
+    "pZ2luX2p0aSI6Im8tMSJ9.mXa6JE7eGuJdG8K2xHchchREQQ" \
+    "VvsMUDTYsUj1VYphuGrrlKqWvg1YPbJIWZwPOMcgg3ezEN6c" \
+    "M1nkbG3pZN4u665bX-vEtSysth3cdqt1v4YJYBJihfdh8esz" \
+    "3HVus-2ILS9XP4ogPQmxmCqTAQL_4VXm6hQSzK30-2hla8Tf" \
+    "ysco5xGo4achtGyVr6d6weRW_0RQRnT3m_3EApImgm1LvIsV" \
+    "TfnkwvxZfA8qFYX6CjADQJt14voIyXF9VEcsp7xmXgS2-M-4" \
+    "9PFgwdQ0n8bUmX-SZE5-Qviv7Eno-EOyJCz6nGkjMpr0jGo3" \
+    "1nvxrV5vqyumIjVJ423fx-bdPC8A" \
+    ""

@@ -1,6 +1,6 @@
 package Hostile;
 
-# Hand-built JWTs for t/030-hostile-tokens.t and t/031-hostile-tokens-2.t:
+# Hand-built JWTs for the t/03x-hostile-*.t files:
 # the header and payload are given as raw JSON text (so they may hold
 # duplicate keys, deep nesting, huge numbers, NUL escapes, invalid UTF-8)
 # and signed as given, with an RSA fixture key or an HMAC secret.
@@ -140,5 +140,79 @@ sub noncanonical {
     substr($seg, -1) = substr $abc, $v | ($mask & ($bits // 1)), 1;
     return $seg;
 }
+
+# The hostile files' common frame, installed by setup(): every block gets
+# big header buffers (so that nginx does not answer 400 before the module
+# sees an 8 KiB+ token) and /why, a server-level error_page that keeps the
+# module's status and answers "<status> <$cognito_error>"; unless the block
+# has its own config, the locations /t (any token_use), /a (access only)
+# and /i (id only); GET /t unless it has its own request; and no [alert]
+# (a crashed worker logs "[alert] ... exited on signal"), [crit] or
+# [emerg] unless it lists its own patterns.  The token helpers below are
+# callable from the blocks' eval sections as main::name or name.
+
+our $Preamble = <<'_EOC_';
+    large_client_header_buffers 4 64k;
+    error_page 401 403 503 /why;
+    location = /why { internal; echo "$status $cognito_error"; }
+_EOC_
+
+our $Locations = <<'_EOC_';
+    location = /t { cognito_auth test; echo "ok $cognito_username"; }
+    location = /a { cognito_auth test; cognito_auth_token_use access; echo "ok $cognito_username"; }
+    location = /i { cognito_auth test; cognito_auth_token_use id; echo "ok $cognito_username"; }
+_EOC_
+
+sub setup {
+    main::add_block_preprocessor(sub {
+        my $block = shift;
+        $block->set_value('config', $Preamble . ($block->config // $Locations));
+        $block->set_value('request', "GET /t")
+            unless defined $block->request || defined $block->raw_request;
+        $block->set_value('no_error_log', "[alert]\n[crit]\n[emerg]\n")
+            unless defined $block->no_error_log;
+    });
+
+    no strict 'refs';
+    *{"main::$_"} = \&{"Hostile::$_"}
+        for qw(sized_token std_alphabet_token raw_get tok idtok raw);
+}
+
+# a valid access token of exactly $len bytes (padded with a "pad" claim)
+sub sized_token {
+    my $len = shift;
+    my $t0 = token(payload => claims(pad => '""'));
+    my $guess = int(($len - length $t0) * 3 / 4) - 3;
+    for my $pad ($guess .. $guess + 8) {
+        next if $pad < 0;
+        my $t = token(payload => claims(pad => '"' . ('x' x $pad) . '"'));
+        return $t if length $t == $len;
+    }
+    die "no token of exactly $len bytes\n";
+}
+
+# a valid token whose signature holds '-' or '_', rewritten in base64's
+# '+' '/' alphabet (and '=' padding)
+sub std_alphabet_token {
+    while (1) {
+        my $t = token();
+        my ($hp, $sig) = $t =~ /^(.*)\.([^.]+)$/;
+        next unless $sig =~ /[-_]/;
+        $sig =~ tr{-_}{+/};
+        return "$hp.$sig==";
+    }
+}
+
+sub raw_get {
+    my $auth = shift;
+    return "GET /t HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+           . $auth . "\r\n";
+}
+
+# Authorization headers: an access or id token with the given raw claims,
+# or the payload JSON text as given, signed
+sub tok { bearer(token(payload => claims(@_))) }
+sub idtok { bearer(token(payload => id_claims(@_))) }
+sub raw { bearer(token(payload => shift)) }
 
 1;

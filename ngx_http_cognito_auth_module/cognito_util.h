@@ -1,0 +1,122 @@
+
+/*
+ * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * What the core files share: the rejection codes and the error struct,
+ * the signature algorithm bits, and base64url (the only use of cjose).
+ * cognito_util.c calls no other core file.
+ */
+
+
+#ifndef _COGNITO_UTIL_H_INCLUDED_
+#define _COGNITO_UTIL_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define COGNITO_KID_MAX_LEN        256      /* token header and JWK */
+
+
+/* allowed signature algorithms, a bit mask */
+#define COGNITO_ALG_RS256          0x01
+#define COGNITO_ALG_RS384          0x02
+#define COGNITO_ALG_RS512          0x04
+
+
+/*
+ * Every rejection has its own code.  cognito_code_name() gives a stable
+ * snake_case name (used for $cognito_error and metrics), and the error's
+ * msg a short human string (logs and RFC 6750 error_description).
+ * Neither ever contains token text.  Codes are appended, never renumbered:
+ * the metrics counters are indexed by code.
+ */
+typedef enum {
+    COGNITO_OK = 0,
+    COGNITO_ERR_TOKEN_MISSING,       /* no token in the request (glue) */
+    COGNITO_ERR_TOKEN_TOO_LONG,
+    COGNITO_ERR_TOKEN_MALFORMED,     /* not three non-empty segments */
+    COGNITO_ERR_TOKEN_JWE,           /* five segments: encrypted token */
+    COGNITO_ERR_BASE64,              /* bad or non-canonical base64url */
+    COGNITO_ERR_HEADER_JSON,         /* header is not a JSON object */
+    COGNITO_ERR_PAYLOAD_JSON,        /* payload is not a JSON object */
+    COGNITO_ERR_ALG_MISSING,
+    COGNITO_ERR_ALG_NONE,
+    COGNITO_ERR_ALG_HMAC,
+    COGNITO_ERR_ALG_NOT_ALLOWED,
+    COGNITO_ERR_CRIT,                /* crit header present */
+    COGNITO_ERR_KID_MISSING,         /* no kid, or not a non-empty string */
+    COGNITO_ERR_KID_UNKNOWN,         /* no key with that kid */
+    COGNITO_ERR_KEY_MISMATCH,        /* JWK kty/use/alg unfit for token */
+    COGNITO_ERR_SIGNATURE,
+    COGNITO_ERR_CLAIM_TYPE,          /* a claim has the wrong JSON type */
+    COGNITO_ERR_EXP_MISSING,
+    COGNITO_ERR_EXPIRED,
+    COGNITO_ERR_NOT_YET_VALID,       /* nbf in the future */
+    COGNITO_ERR_IAT_FUTURE,          /* no longer produced: iat is
+                                        informational; kept so that the
+                                        codes (shm counter slots) and
+                                        names stay put */
+    COGNITO_ERR_ISSUER,
+    COGNITO_ERR_TOKEN_USE,
+    COGNITO_ERR_CLIENT,              /* aud / client_id not allowed */
+    COGNITO_ERR_REVOKED,             /* on a revocation list */
+    COGNITO_ERR_JWKS_JSON,           /* JWKS document unusable */
+    COGNITO_ERR_JWKS_NO_KEYS,        /* JWKS has no usable RSA key */
+    COGNITO_ERR_NOMEM,
+    COGNITO_ERR_INTERNAL,
+    COGNITO_ERR_REVOCATION_JSON,     /* revocation list unusable */
+
+    COGNITO_ERR_LAST
+} cognito_code_e;
+
+
+typedef struct {
+    cognito_code_e      code;
+    const char         *msg;         /* static string */
+    const char         *file;
+    int                 line;
+} cognito_err_t;
+
+
+/* sets *err (when err is not NULL) and evaluates to the code */
+#define cognito_error(err, c, m)                                              \
+    cognito_set_error(err, c, m, __FILE__, __LINE__)
+
+
+const char *cognito_code_name(cognito_code_e code);
+
+int cognito_set_error(cognito_err_t *err, cognito_code_e code,
+    const char *msg, const char *file, int line);
+
+/* "RS256", "RS384", "RS512" as a COGNITO_ALG_* bit, anything else 0 */
+unsigned cognito_alg_bit(const char *alg, size_t len);
+
+
+/*
+ * base64url (RFC 4648, section 5), unpadded.  The class of a byte: 1 for
+ * the alphabet (A-Z a-z 0-9 - _), 2 for the dot of a compact JWS, else 0.
+ */
+extern const unsigned char  cognito_b64url_class[256];
+
+/* the alphabet only, and a length that can encode whole bytes */
+int cognito_b64url_valid(const char *p, size_t len);
+
+/*
+ * The unused low bits of the last character are zero, so that a value
+ * has one encoding (the caller has checked the alphabet and the length)
+ */
+int cognito_b64url_canonical(const char *p, size_t len);
+
+/*
+ * Decodes into a new buffer, freed with cognito_b64url_free(): COGNITO_OK,
+ * COGNITO_ERR_NOMEM or COGNITO_ERR_BASE64
+ */
+int cognito_b64url_decode(const char *p, size_t len, uint8_t **out,
+    size_t *n);
+
+void cognito_b64url_free(uint8_t *p);
+
+
+#endif /* _COGNITO_UTIL_H_INCLUDED_ */
