@@ -220,9 +220,17 @@ typedef struct {
 ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
     ngx_http_request_t *r);
 
-/* ngx_http_cognito_auth_jwks.c */
+/* ngx_http_cognito_auth_zone.c */
 char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
+    ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
+    ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_pool_t *pool);
+
+/* ngx_http_cognito_auth_jwks.c */
 char *ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_t *pool);
 ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
@@ -251,9 +259,6 @@ void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
     ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted);
-ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
-    ngx_http_cognito_auth_zone_ctx_t *zctx,
-    ngx_http_cognito_auth_pool_t *pool);
 char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
