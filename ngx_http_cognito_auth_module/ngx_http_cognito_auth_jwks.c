@@ -749,31 +749,13 @@ ngx_http_cognito_auth_keyset_cleanup(void *data)
 }
 
 
+/* the keys this worker parsed from the zone */
+
 void
-ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
+ngx_http_cognito_auth_jwks_exit(ngx_http_cognito_auth_main_conf_t *camcf)
 {
-    ngx_uint_t                          i;
-    ngx_http_conf_ctx_t                *hctx;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-
-    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
-    if (hctx == NULL) {
-        return;
-    }
-
-    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
-    if (camcf == NULL) {
-        return;
-    }
-
-    ngx_http_cognito_auth_revocation_exit(camcf);
-
-    if (camcf->cache_pool != NULL) {
-        ngx_destroy_pool(camcf->cache_pool);
-        camcf->cache_pool = NULL;
-        camcf->cache = NULL;
-    }
+    ngx_uint_t                     i;
+    ngx_http_cognito_auth_pool_t  *pool;
 
     pool = camcf->pools.elts;
 

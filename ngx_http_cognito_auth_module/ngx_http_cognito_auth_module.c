@@ -86,6 +86,10 @@ static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle);
+static void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+static ngx_http_cognito_auth_main_conf_t *ngx_http_cognito_auth_cycle_conf(
+    ngx_cycle_t *cycle);
 
 static char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
@@ -246,7 +250,7 @@ ngx_module_t  ngx_http_cognito_auth_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    ngx_http_cognito_auth_revocation_init, /* init process */
+    ngx_http_cognito_auth_init_process,    /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_cognito_auth_exit_process,    /* exit process */
@@ -1920,6 +1924,59 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * Each worker's own state: the verified-token cache and the revocation
+ * list's timer start with the worker; the cache, the revocation list it
+ * loaded and the JWKS keys it parsed go with it.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_cognito_auth_cycle_conf(cycle);
+    if (camcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_cognito_auth_cache_init(cycle, camcf);
+    ngx_http_cognito_auth_revocation_init(cycle, camcf);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_cognito_auth_cycle_conf(cycle);
+    if (camcf == NULL) {
+        return;
+    }
+
+    ngx_http_cognito_auth_revocation_exit(camcf);
+    ngx_http_cognito_auth_cache_exit(camcf);
+    ngx_http_cognito_auth_jwks_exit(camcf);
+}
+
+
+static ngx_http_cognito_auth_main_conf_t *
+ngx_http_cognito_auth_cycle_conf(ngx_cycle_t *cycle)
+{
+    ngx_http_conf_ctx_t  *hctx;
+
+    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+    if (hctx == NULL) {
+        return NULL;
+    }
+
+    return hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
 }
 
 

@@ -106,7 +106,10 @@ typedef struct {
     /* jwks_file: keys parsed once at configuration time */
     cognito_keyset_t              *file_keys;
 
-    /* jwks=: this worker's keys, rebuilt when the zone's generation moves */
+    /*
+     * Per worker, never set during configuration: jwks= keys this worker
+     * parsed, rebuilt when the zone's generation moves; freed at exit.
+     */
     cognito_keyset_t              *keys;
     ngx_pool_t                    *keys_pool;
     uint64_t                       generation;
@@ -121,14 +124,20 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_shm_zone_t                *shm_zone;
 
     ngx_uint_t                     cache_size;
-    ngx_http_cognito_auth_cache_t *cache;       /* this worker's */
-    ngx_pool_t                    *cache_pool;
 
     /* cognito_auth_revocation_list */
     ngx_str_t                      revocation_file;
     ngx_msec_t                     revocation_check;
     cognito_revocation_t          *revocation_conf;   /* read at load */
-    cognito_revocation_t          *revocation;        /* this worker's */
+
+    /*
+     * Per worker: set up by init_process (the module's dispatch) and
+     * changed only by the worker itself, freed by exit_process.
+     */
+    ngx_http_cognito_auth_cache_t *cache;       /* NULL: no cache */
+    ngx_pool_t                    *cache_pool;
+    cognito_revocation_t          *revocation;  /* revocation_conf until the
+                                                   timer loads a new one */
     ngx_file_uniq_t                revocation_uniq;
     time_t                         revocation_mtime;
     off_t                          revocation_size;
@@ -238,7 +247,8 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
-void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+void ngx_http_cognito_auth_jwks_exit(
+    ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_cache.c */
 ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
@@ -246,11 +256,16 @@ ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
 void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+void ngx_http_cognito_auth_cache_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf);
+void ngx_http_cognito_auth_cache_exit(
+    ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_revoke.c */
 char *ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-ngx_int_t ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle);
+void ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_revocation_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 

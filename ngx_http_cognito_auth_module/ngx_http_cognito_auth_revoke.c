@@ -184,21 +184,14 @@ done:
 }
 
 
-ngx_int_t
-ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle)
+/* each worker watches the file on a timer of its own */
+
+void
+ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf)
 {
-    ngx_http_conf_ctx_t                *hctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-
-    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
-    if (hctx == NULL) {
-        return NGX_OK;
-    }
-
-    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
-
-    if (camcf == NULL || camcf->revocation_file.data == NULL) {
-        return NGX_OK;
+    if (camcf->revocation_file.data == NULL) {
+        return;
     }
 
     camcf->revocation_ev.handler = ngx_http_cognito_auth_revocation_timer;
@@ -207,8 +200,6 @@ ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle)
     camcf->revocation_ev.cancelable = 1;
 
     ngx_add_timer(&camcf->revocation_ev, camcf->revocation_check);
-
-    return NGX_OK;
 }
 
 
