@@ -54,56 +54,36 @@ char *
 ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_t *pool)
 {
-    char                *rv;
-    u_char              *buf;
-    size_t               size;
-    ssize_t              n;
-    ngx_fd_t             fd;
-    ngx_str_t            name;
-    ngx_file_info_t      fi;
-    cognito_err_t        err;
-    ngx_pool_cleanup_t  *cln;
+    ngx_int_t                      rc;
+    cognito_err_t                  err;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_cognito_auth_file_t   file;
 
-    name = pool->jwks_file;
+    ngx_memzero(&file, sizeof(ngx_http_cognito_auth_file_t));
 
-    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+    file.name = pool->jwks_file;
+    file.max = COGNITO_JWKS_MAX_LEN;
+
+    if (ngx_conf_full_name(cf->cycle, &file.name, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
-    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_open_file_n " \"%s\" failed", name.data);
+    rc = ngx_http_cognito_auth_read_file(&file, cf->log);
+
+    if (rc == NGX_ERROR) {
+        if (file.failed != NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, file.err,
+                               "%s \"%s\" failed", file.failed,
+                               file.name.data);
+        }
+
         return NGX_CONF_ERROR;
     }
 
-    rv = NGX_CONF_ERROR;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_fd_info_n " \"%s\" failed", name.data);
-        goto failed;
-    }
-
-    size = (size_t) ngx_file_size(&fi);
-
-    if (size == 0 || size > COGNITO_JWKS_MAX_LEN) {
+    if (rc == NGX_DECLINED || file.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "JWKS file \"%s\" is empty or larger than %d "
-                           "bytes", name.data, COGNITO_JWKS_MAX_LEN);
-        goto failed;
-    }
-
-    buf = ngx_pnalloc(cf->temp_pool, size);
-    if (buf == NULL) {
-        goto failed;
-    }
-
-    n = ngx_read_fd(fd, buf, size);
-
-    if (n != (ssize_t) size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_read_fd_n " \"%s\" failed", name.data);
+                           "bytes", file.name.data, COGNITO_JWKS_MAX_LEN);
         goto failed;
     }
 
@@ -112,29 +92,30 @@ ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
         goto failed;
     }
 
-    if (cognito_keyset_load((const char *) buf, size, &pool->file_keys,
-                            NULL, &err)
+    if (cognito_keyset_load((const char *) file.data, file.len,
+                            &pool->file_keys, NULL, &err)
         != COGNITO_OK)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid JWKS file \"%s\": %s",
-                           name.data, err.msg);
+                           file.name.data, err.msg);
         goto failed;
     }
 
     cln->handler = ngx_http_cognito_auth_keyset_cleanup;
     cln->data = pool->file_keys;
 
-    rv = NGX_CONF_OK;
+    ngx_free(file.data);
+
+    return NGX_CONF_OK;
 
 failed:
 
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%s\" failed", name.data);
+    if (file.data != NULL) {
+        ngx_free(file.data);
     }
 
-    return rv;
+    return NGX_CONF_ERROR;
 }
 
 

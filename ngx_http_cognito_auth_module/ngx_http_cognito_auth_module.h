@@ -151,6 +151,20 @@ typedef struct {
 } ngx_http_cognito_auth_header_t;
 
 
+/* a small local file read whole: jwks_file=, the revocation list */
+typedef struct {
+    ngx_str_t                      name;     /* NUL-terminated */
+    size_t                         max;
+    ngx_file_info_t                fi;
+    u_char                        *data;     /* ngx_alloc(); the caller
+                                                frees it */
+    size_t                         len;
+    char                          *failed;   /* the call that failed */
+    ngx_err_t                      err;
+    unsigned                       opened:1;
+} ngx_http_cognito_auth_file_t;
+
+
 typedef struct {
     ngx_array_t                    values;  /* ngx_http_complex_value_t */
     ngx_uint_t                     status;  /* 401 or 403 */
@@ -264,6 +278,8 @@ void ngx_http_cognito_auth_cache_exit(
 /* ngx_http_cognito_auth_revoke.c */
 char *ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cognito_auth_read_file(ngx_http_cognito_auth_file_t *file,
+    ngx_log_t *log);
 void ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
     ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_revocation_exit(
