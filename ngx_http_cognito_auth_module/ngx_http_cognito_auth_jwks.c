@@ -24,6 +24,12 @@ typedef struct {
     ngx_http_request_t            *r;
     time_t                         started;
     time_t                         prev_attempt;  /* restored if abandoned */
+
+    /* how the subrequest ended, recorded by its post-subrequest handler */
+    ngx_int_t                      rc;
+    ngx_uint_t                     status;
+    unsigned                       abandoned:1;   /* with its client */
+    unsigned                       stored:1;      /* the parent read it */
 } ngx_http_cognito_auth_fetch_t;
 
 
@@ -32,8 +38,8 @@ static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     time_t started, time_t prev_attempt);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
-static void ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
-    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc);
+static ngx_int_t ngx_http_cognito_auth_fetch_store(
+    ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
@@ -357,8 +363,9 @@ failed:
  * The fetch is a background subrequest: the client's connection events go
  * to the main request, which ignores them while it waits, so the fetch
  * goes on if the client hangs up (nginx notices when it writes the
- * response).  A background subrequest does not wake its parent: the main
- * request is posted here.
+ * response).  As auth_request's, the post-subrequest handler only records
+ * how the fetch ended; the parent reads the body.  A background subrequest
+ * does not wake its parent: the main request is posted here.
  */
 
 static ngx_int_t
@@ -373,7 +380,10 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     fetch->ctx->fetch_done = 1;
 
-    ngx_http_cognito_auth_fetch_store(sr, fetch, rc);
+    fetch->rc = rc;
+    fetch->status = sr->headers_out.status;
+    fetch->abandoned = (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST
+                        || fetch->r->connection->error);
 
     if (ngx_http_post_request(fetch->r, NULL) != NGX_OK) {
         return NGX_ERROR;
@@ -383,9 +393,28 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 }
 
 
-static void
-ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
-    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc)
+/*
+ * The parent's side, once the fetch is done: the body goes to the zone
+ * and this worker's keys.  NGX_ERROR only when memory ran out.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_http_cognito_auth_fetch_t  *fetch;
+
+    fetch = ctx->sr->post_subrequest->data;
+
+    ctx->fetching = 0;
+    ctx->sr = NULL;
+
+    return ngx_http_cognito_auth_fetch_store(fetch);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
 {
     u_char                             *p;
     size_t                              len, skipped;
@@ -405,7 +434,9 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
     pool = fetch->pool;
     r = fetch->r;
 
-    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST || r->connection->error) {
+    fetch->stored = 1;
+
+    if (fetch->abandoned) {
 
         /*
          * The fetch ended with its client: that says nothing about the
@@ -418,14 +449,14 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
 
         ngx_http_cognito_auth_fetch_release(r, pool, fetch);
 
-        return;
+        return NGX_OK;
     }
 
-    if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
+    if (fetch->rc != NGX_OK || fetch->status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS fetch of pool \"%V\" failed: "
                       "status %ui, rc %i",
-                      &pool->name, sr->headers_out.status, rc);
+                      &pool->name, fetch->status, fetch->rc);
         goto failed;
     }
 
@@ -501,7 +532,7 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
                           &pool->name);
         }
 
-        return;
+        return NGX_OK;
     }
 
     if (!same) {
@@ -533,11 +564,11 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
 
         cognito_keyset_free(ks);
 
-        return;
+        return NGX_OK;
     }
 
     if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
-        return;
+        return NGX_ERROR;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -545,7 +576,7 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
 
-    return;
+    return NGX_OK;
 
 failed:
 
@@ -556,15 +587,6 @@ failed:
     }
 
     ngx_http_cognito_auth_fetch_release(r, pool, NULL);
-}
-
-
-ngx_int_t
-ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx)
-{
-    ctx->fetching = 0;
-    ctx->sr = NULL;
 
     return NGX_OK;
 }
@@ -615,6 +637,13 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
     if (!fetch->ctx->fetch_done) {
         fetch->ctx->fetch_done = 1;
         ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch);
+        return;
+    }
+
+    /* or after, but before it ran again to read it (it was terminated) */
+
+    if (!fetch->stored) {
+        (void) ngx_http_cognito_auth_fetch_store(fetch);
     }
 }
 
@@ -625,9 +654,8 @@ static ngx_int_t
 ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
-    if (r != r->main
-        || ++ctx->waits > NGX_HTTP_COGNITO_AUTH_LOAD_STALE * 1000
-                          / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
+    if (++ctx->waits > NGX_HTTP_COGNITO_AUTH_LOAD_STALE * 1000
+                       / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: gave up waiting for a JWKS fetch");
