@@ -60,6 +60,44 @@ static void ngx_http_cognito_auth_cache_drop(
 static void ngx_http_cognito_auth_cache_cleanup(void *data);
 
 
+/* cognito_auth_cache off | entries; */
+
+char *
+ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        camcf->cache_size = 0;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n == 0 || n > 1000000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_cache \"%V\": expected off "
+                           "or a number of entries from 1 to 1000000",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    camcf->cache_size = n;
+
+    return NGX_CONF_OK;
+}
+
+
 /*
  * Built in each worker at its start (init_process), all entries at once.
  * When that fails, the worker runs without a cache.

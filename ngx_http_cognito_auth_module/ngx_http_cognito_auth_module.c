@@ -75,9 +75,6 @@ static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static char *ngx_http_cognito_auth_merge_all(ngx_conf_t *cf,
     ngx_array_t **conf, ngx_array_t *prev);
-static char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
-    ngx_http_cognito_auth_loc_conf_t *conf,
-    ngx_http_cognito_auth_loc_conf_t *prev);
 static char *ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev);
@@ -91,8 +88,6 @@ static void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
 static ngx_http_cognito_auth_main_conf_t *ngx_http_cognito_auth_cycle_conf(
     ngx_cycle_t *cycle);
 
-static char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_cognito_auth_valid_pool_id(ngx_str_t *id,
@@ -108,8 +103,6 @@ static char *ngx_http_cognito_auth_token_use(ngx_conf_t *cf,
 static char *ngx_http_cognito_auth_any_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-static char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_require(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
@@ -260,28 +253,6 @@ ngx_module_t  ngx_http_cognito_auth_module = {
 
 
 static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
-
-
-/* request headers nginx keeps pointers to: not for cognito_auth_set_header */
-static ngx_str_t  ngx_http_cognito_auth_parsed_headers[] = {
-    ngx_string("Host"),
-    ngx_string("Connection"),
-    ngx_string("Content-Length"),
-    ngx_string("Content-Type"),
-    ngx_string("Transfer-Encoding"),
-    ngx_string("TE"),
-    ngx_string("Expect"),
-    ngx_string("Upgrade"),
-    ngx_string("Keep-Alive"),
-    ngx_string("Authorization"),
-    ngx_string("Cookie"),
-    ngx_string("User-Agent"),
-    ngx_string("Range"),
-    ngx_string("If-Range"),
-    ngx_string("X-Forwarded-For"),
-    ngx_string("X-Real-IP"),
-    ngx_null_string
-};
 
 
 static ngx_int_t
@@ -1407,44 +1378,6 @@ ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf, void *conf)
 }
 
 
-/* cognito_auth_cache off | entries; */
-
-static char *
-ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_cognito_auth_main_conf_t *camcf = conf;
-
-    ngx_int_t   n;
-    ngx_str_t  *value;
-
-    if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (ngx_strcmp(value[1].data, "off") == 0) {
-        camcf->cache_size = 0;
-        return NGX_CONF_OK;
-    }
-
-    n = ngx_atoi(value[1].data, value[1].len);
-
-    if (n == NGX_ERROR || n == 0 || n > 1000000) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid cognito_auth_cache \"%V\": expected off "
-                           "or a number of entries from 1 to 1000000",
-                           &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    camcf->cache_size = n;
-
-    return NGX_CONF_OK;
-}
-
-
 static void *
 ngx_http_cognito_auth_create_srv_conf(ngx_conf_t *cf)
 {
@@ -1598,68 +1531,6 @@ ngx_http_cognito_auth_merge_all(ngx_conf_t *cf, ngx_array_t **conf,
     a->nelts = prev->nelts + (*conf)->nelts;
 
     *conf = a;
-
-    return NGX_CONF_OK;
-}
-
-
-/* the union of the headers; for a name set at both, the level's own */
-
-static char *
-ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
-    ngx_http_cognito_auth_loc_conf_t *conf,
-    ngx_http_cognito_auth_loc_conf_t *prev)
-{
-    ngx_uint_t                       i, j;
-    ngx_array_t                     *a;
-    ngx_http_cognito_auth_header_t  *ph, *ch, *h;
-
-    if (prev->headers == NGX_CONF_UNSET_PTR || prev->headers == NULL
-        || conf->headers == NGX_CONF_UNSET_PTR || conf->headers == NULL)
-    {
-        ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
-        return NGX_CONF_OK;
-    }
-
-    a = ngx_array_create(cf->pool, prev->headers->nelts + conf->headers->nelts,
-                         sizeof(ngx_http_cognito_auth_header_t));
-    if (a == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ph = prev->headers->elts;
-    ch = conf->headers->elts;
-
-    for (i = 0; i < prev->headers->nelts; i++) {
-
-        for (j = 0; j < conf->headers->nelts; j++) {
-            if (ngx_http_cognito_auth_same_header(&ph[i].name, &ch[j].name)) {
-                break;
-            }
-        }
-
-        if (j < conf->headers->nelts) {
-            continue;
-        }
-
-        h = ngx_array_push(a);
-        if (h == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *h = ph[i];
-    }
-
-    for (j = 0; j < conf->headers->nelts; j++) {
-        h = ngx_array_push(a);
-        if (h == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *h = ch[j];
-    }
-
-    conf->headers = a;
 
     return NGX_CONF_OK;
 }
@@ -2645,82 +2516,6 @@ ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf, ngx_command_t *cmd,
                        "invalid parameter \"%V\": expected claim=NAME or "
                        "group=REGEX", &value[1]);
     return NGX_CONF_ERROR;
-}
-
-
-/* cognito_auth_set_header Name value; */
-
-static char *
-ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
-
-    u_char                             *p;
-    ngx_str_t                          *value;
-    ngx_uint_t                          i;
-    ngx_http_cognito_auth_header_t     *h;
-
-    value = cf->args->elts;
-
-    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
-        if (!(isalnum(*p) || *p == '-' || *p == '_')) {
-            break;
-        }
-    }
-
-    if (value[1].len == 0 || p != value[1].data + value[1].len) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid header name \"%V\"", &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    for (i = 0; ngx_http_cognito_auth_parsed_headers[i].len; i++) {
-        if (value[1].len == ngx_http_cognito_auth_parsed_headers[i].len
-            && ngx_strncasecmp(value[1].data,
-                               ngx_http_cognito_auth_parsed_headers[i].data,
-                               value[1].len)
-               == 0)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"%V\" is parsed by nginx itself and cannot "
-                               "be set by cognito_auth_set_header; use "
-                               "proxy_set_header", &value[1]);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    if (calcf->headers == NGX_CONF_UNSET_PTR) {
-        calcf->headers = ngx_array_create(cf->pool, 4,
-                                    sizeof(ngx_http_cognito_auth_header_t));
-        if (calcf->headers == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    h = calcf->headers->elts;
-
-    for (i = 0; i < calcf->headers->nelts; i++) {
-        if (ngx_http_cognito_auth_same_header(&h[i].name, &value[1])) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "duplicate cognito_auth_set_header \"%V\"",
-                               &value[1]);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    h = ngx_array_push(calcf->headers);
-    if (h == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    h->name = value[1];
-
-    if (ngx_http_cognito_auth_compile(cf, &value[2], &h->value) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
 }
 
 

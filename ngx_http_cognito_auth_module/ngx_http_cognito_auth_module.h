@@ -265,6 +265,8 @@ void ngx_http_cognito_auth_jwks_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_cache.c */
+char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
@@ -301,6 +303,11 @@ char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_headers.c */
+char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev);
 ngx_int_t ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
