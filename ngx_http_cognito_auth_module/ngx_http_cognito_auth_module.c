@@ -13,20 +13,20 @@
 
 /* a cognito_auth_pool directive while its parameters are read */
 
-typedef struct {
-    ngx_http_cognito_auth_pool_t  *pool;
-    ngx_str_t                     *arg;      /* name=value, for messages */
-    ngx_str_t                      value;    /* after the '=' */
-    ngx_str_t                      issuer;   /* issuer= */
-    ngx_str_t                      multi;    /* multi_region= */
-} ngx_http_cognito_auth_pool_arg_t;
-
-
 typedef struct ngx_http_cognito_auth_pool_param_s
     ngx_http_cognito_auth_pool_param_t;
 
+typedef struct {
+    ngx_http_cognito_auth_pool_t        *pool;
+    ngx_http_cognito_auth_pool_param_t  *param;
+    ngx_str_t                           *arg;     /* name=value, for
+                                                     messages */
+    ngx_str_t                            value;   /* after the '=' */
+    ngx_str_t                            issuer;  /* issuer= */
+    ngx_str_t                            multi;   /* multi_region= */
+} ngx_http_cognito_auth_pool_arg_t;
+
 typedef char *(*ngx_http_cognito_auth_pool_param_pt)(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 
 struct ngx_http_cognito_auth_pool_param_s {
@@ -118,25 +118,18 @@ static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_find_pool(
     ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *name);
 static char *ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_jwks(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_jwks_file(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_issuers(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
@@ -2011,11 +2004,12 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
+        arg.param = param;
         arg.arg = &value[i];
         arg.value.data = value[i].data + param->name.len;
         arg.value.len = value[i].len - param->name.len;
 
-        rv = param->handler(cf, param, &arg);
+        rv = param->handler(cf, &arg);
         if (rv != NGX_CONF_OK) {
             return rv;
         }
@@ -2079,7 +2073,6 @@ ngx_http_cognito_auth_find_pool(ngx_http_cognito_auth_main_conf_t *camcf,
 
 static char *
 ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     u_char  *p, *q, *last, *start;
@@ -2124,7 +2117,6 @@ ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
 
 static char *
 ngx_http_cognito_auth_pool_jwks(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     arg->pool->jwks_uri = arg->value;
@@ -2142,7 +2134,6 @@ ngx_http_cognito_auth_pool_jwks(ngx_conf_t *cf,
 
 static char *
 ngx_http_cognito_auth_pool_jwks_file(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     arg->pool->jwks_file = arg->value;
@@ -2158,7 +2149,6 @@ ngx_http_cognito_auth_pool_jwks_file(ngx_conf_t *cf,
 
 static char *
 ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     ngx_str_t  *issuer;
@@ -2184,7 +2174,6 @@ ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
 
 static char *
 ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     arg->multi = arg->value;
@@ -2193,11 +2182,10 @@ ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
 }
 
 
-/* jwks_ttl=, leeway=, jwks_refresh_min=: the field at param->offset */
+/* jwks_ttl=, leeway=, jwks_refresh_min=: the field at its offset */
 
 static char *
 ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     time_t     t;
@@ -2213,7 +2201,7 @@ ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
-    *(time_t *) ((u_char *) arg->pool + param->offset) = t;
+    *(time_t *) ((u_char *) arg->pool + arg->param->offset) = t;
 
     return NGX_CONF_OK;
 }
@@ -2223,7 +2211,6 @@ ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
 
 static char *
 ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
-    ngx_http_cognito_auth_pool_param_t *param,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
     u_char    *p, *last;
