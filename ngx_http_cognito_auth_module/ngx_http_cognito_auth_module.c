@@ -1,6 +1,16 @@
 
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * The module: its tables, the configuration's lifecycle (create, merge,
+ * pre- and postconfiguration, and the check that every server serves a
+ * pool's jwks= location itself), the per-worker init/exit dispatch to each
+ * concern, and the directives cognito_auth, cognito_auth_token_use,
+ * cognito_auth_realm, cognito_auth_token, cognito_auth_pool (a table of
+ * parameters, one small handler each), cognito_auth_require* and
+ * cognito_auth_tenant.  Other directives are parsed by the file that owns
+ * their runtime: _zone.c, _cache.c, _revoke.c, _metrics.c, _headers.c and
+ * _variables.c.
  */
 
 
