@@ -243,16 +243,6 @@ typedef struct {
 ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
     ngx_http_request_t *r);
 
-/* ngx_http_cognito_auth_zone.c */
-char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
-    ngx_http_cognito_auth_zone_ctx_t *zctx,
-    ngx_http_cognito_auth_pool_t *pool);
-ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
-    ngx_http_cognito_auth_main_conf_t *camcf,
-    ngx_http_cognito_auth_pool_t *pool);
-
 /* ngx_http_cognito_auth_jwks.c */
 char *ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_t *pool);
@@ -263,6 +253,16 @@ ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 void ngx_http_cognito_auth_jwks_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
+
+/* ngx_http_cognito_auth_zone.c */
+char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
+    ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
+    ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_pool_t *pool);
 
 /* ngx_http_cognito_auth_cache.c */
 char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
