@@ -40,6 +40,12 @@ static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_cognito_auth_fetch_store(
     ngx_http_cognito_auth_fetch_t *fetch);
+static ngx_int_t ngx_http_cognito_auth_fetch_keys(
+    ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t **ks,
+    size_t *skipped);
+static ngx_int_t ngx_http_cognito_auth_fetch_share(
+    ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t *ks,
+    size_t skipped);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
@@ -416,21 +422,11 @@ ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
 {
-    u_char                             *p;
-    size_t                              len, skipped;
-    uint64_t                            generation;
-    ngx_buf_t                          *b;
-    ngx_uint_t                          same;
-    cognito_err_t                       err;
-    cognito_keyset_t                   *ks;
-    ngx_http_request_t                 *r;
-    ngx_http_cognito_auth_ctx_t        *ctx;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_slot_t       *slot;
-    ngx_http_cognito_auth_zone_ctx_t   *zctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
+    size_t                         skipped;
+    cognito_keyset_t              *ks;
+    ngx_http_request_t            *r;
+    ngx_http_cognito_auth_pool_t  *pool;
 
-    ctx = fetch->ctx;
     pool = fetch->pool;
     r = fetch->r;
 
@@ -452,12 +448,46 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
         return NGX_OK;
     }
 
+    if (ngx_http_cognito_auth_fetch_keys(fetch, &ks, &skipped) != NGX_OK) {
+
+        if (pool->keys != NULL) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "cognito auth: keeping the last good JWKS of pool "
+                          "\"%V\"", &pool->name);
+        }
+
+        ngx_http_cognito_auth_fetch_release(r, pool, NULL);
+
+        return NGX_OK;
+    }
+
+    return ngx_http_cognito_auth_fetch_share(fetch, ks, skipped);
+}
+
+
+/* the fetch's response, checked and parsed; NGX_ERROR logged */
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_keys(ngx_http_cognito_auth_fetch_t *fetch,
+    cognito_keyset_t **ks, size_t *skipped)
+{
+    size_t                          len;
+    ngx_buf_t                      *b;
+    cognito_err_t                   err;
+    ngx_http_request_t             *r;
+    ngx_http_cognito_auth_ctx_t    *ctx;
+    ngx_http_cognito_auth_pool_t   *pool;
+
+    ctx = fetch->ctx;
+    pool = fetch->pool;
+    r = fetch->r;
+
     if (fetch->rc != NGX_OK || fetch->status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS fetch of pool \"%V\" failed: "
                       "status %ui, rc %i",
                       &pool->name, fetch->status, fetch->rc);
-        goto failed;
+        return NGX_ERROR;
     }
 
     if (!ctx->body_done && !ctx->too_big) {
@@ -465,14 +495,14 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
                       "cognito auth: JWKS fetch of pool \"%V\" ended before "
                       "its body did (an upstream error or timeout)",
                       &pool->name);
-        goto failed;
+        return NGX_ERROR;
     }
 
     if (ctx->too_big) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS of pool \"%V\" is larger than "
                       "%d bytes", &pool->name, COGNITO_JWKS_MAX_LEN);
-        goto failed;
+        return NGX_ERROR;
     }
 
     b = ctx->body;
@@ -481,19 +511,48 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS fetch of pool \"%V\" returned "
                       "an empty body", &pool->name);
-        goto failed;
+        return NGX_ERROR;
     }
 
     len = b->last - b->pos;
 
-    if (cognito_keyset_load((const char *) b->pos, len, &ks, &skipped, &err)
+    if (cognito_keyset_load((const char *) b->pos, len, ks, skipped, &err)
         != COGNITO_OK)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS of pool \"%V\" rejected: %s",
                       &pool->name, err.msg);
-        goto failed;
+        return NGX_ERROR;
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * New keys go to the zone, for every worker, and to this worker's keys.
+ * The zone keeps its generation when the bytes are the same.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
+    cognito_keyset_t *ks, size_t skipped)
+{
+    u_char                             *p;
+    size_t                              len;
+    uint64_t                            generation;
+    ngx_buf_t                          *b;
+    ngx_uint_t                          same;
+    ngx_http_request_t                 *r;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    pool = fetch->pool;
+    r = fetch->r;
+    b = fetch->ctx->body;
+    len = b->last - b->pos;
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
     zctx = camcf->shm_zone->data;
@@ -575,18 +634,6 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
                   "cognito auth: JWKS of pool \"%V\" loaded: %uz keys, "
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
-
-    return NGX_OK;
-
-failed:
-
-    if (pool->keys != NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "cognito auth: keeping the last good JWKS of pool "
-                      "\"%V\"", &pool->name);
-    }
-
-    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
 
     return NGX_OK;
 }

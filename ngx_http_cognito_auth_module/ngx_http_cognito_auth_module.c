@@ -125,6 +125,8 @@ static ngx_http_cognito_auth_main_conf_t *ngx_http_cognito_auth_cycle_conf(
 
 static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_cognito_auth_pool_params_parse(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_find_pool(
     ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *name);
 static char *ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
@@ -1936,13 +1938,11 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_cognito_auth_main_conf_t *camcf = conf;
 
-    u_char                             *p;
-    char                               *rv;
-    ngx_str_t                          *value;
-    ngx_uint_t                          i;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_pool_arg_t    arg;
-    ngx_http_cognito_auth_pool_param_t *param;
+    u_char                            *p;
+    char                              *rv;
+    ngx_str_t                         *value;
+    ngx_http_cognito_auth_pool_t      *pool;
+    ngx_http_cognito_auth_pool_arg_t   arg;
 
     value = cf->args->elts;
 
@@ -1992,37 +1992,9 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     arg.pool = pool;
 
-    for (i = 3; i < cf->args->nelts; i++) {
-
-        for (param = ngx_http_cognito_auth_pool_params;
-             param->name.len;
-             param++)
-        {
-            if (value[i].len >= param->name.len
-                && ngx_strncmp(value[i].data, param->name.data,
-                               param->name.len)
-                   == 0)
-            {
-                break;
-            }
-        }
-
-        if (param->name.len == 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid cognito_auth_pool parameter \"%V\"",
-                               &value[i]);
-            return NGX_CONF_ERROR;
-        }
-
-        arg.param = param;
-        arg.arg = &value[i];
-        arg.value.data = value[i].data + param->name.len;
-        arg.value.len = value[i].len - param->name.len;
-
-        rv = param->handler(cf, &arg);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
+    rv = ngx_http_cognito_auth_pool_params_parse(cf, &arg);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     rv = ngx_http_cognito_auth_pool_issuers(cf, &arg);
@@ -2052,6 +2024,56 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (pool->jwks_file.len) {
         return ngx_http_cognito_auth_load_file(cf, pool);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the parameters after the pool id, each through its handler */
+
+static char *
+ngx_http_cognito_auth_pool_params_parse(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    char                                *rv;
+    ngx_str_t                           *value;
+    ngx_uint_t                           i;
+    ngx_http_cognito_auth_pool_param_t  *param;
+
+    value = cf->args->elts;
+
+    for (i = 3; i < cf->args->nelts; i++) {
+
+        for (param = ngx_http_cognito_auth_pool_params;
+             param->name.len;
+             param++)
+        {
+            if (value[i].len >= param->name.len
+                && ngx_strncmp(value[i].data, param->name.data,
+                               param->name.len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (param->name.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid cognito_auth_pool parameter \"%V\"",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        arg->param = param;
+        arg->arg = &value[i];
+        arg->value.data = value[i].data + param->name.len;
+        arg->value.len = value[i].len - param->name.len;
+
+        rv = param->handler(cf, arg);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
     }
 
     return NGX_CONF_OK;
