@@ -2,12 +2,14 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * The verified-token cache: per worker, bounded, keyed by the SHA-256 of
- * the token (never its text).  An entry records that the signature and the
- * pool's claims checked out, and holds the parsed token so that a repeated
- * token costs a digest and a lookup instead of an RSA verification; every
- * location still applies its own claim rules and policy.  Entries expire
- * at the token's "exp" and die with the pool's keys.
+ * The verified-token cache (cognito_auth_cache): its directive, and the
+ * cache itself: per worker, built when the worker starts, bounded, keyed
+ * by the SHA-256 of the token (never its text).  An entry records that the
+ * signature and the pool's claims checked out, and holds the parsed token
+ * so that a repeated token costs a digest and a lookup instead of an RSA
+ * verification; every location still applies its own claim rules and
+ * policy.  Entries expire at the token's "exp" and die with the pool's
+ * keys.
  *
  * The index is a hash table with a bucket per entry (rounded up to a power
  * of two), indexed by the digest's first bytes: a SHA-256 is uniform, so
@@ -49,8 +51,6 @@ struct ngx_http_cognito_auth_cache_s {
 };
 
 
-static ngx_http_cognito_auth_cache_t *ngx_http_cognito_auth_cache_get(
-    ngx_http_request_t *r);
 static ngx_http_cognito_auth_centry_t **ngx_http_cognito_auth_cache_bucket(
     ngx_http_cognito_auth_cache_t *cache, u_char *digest);
 static ngx_http_cognito_auth_centry_t *ngx_http_cognito_auth_cache_find(
@@ -60,8 +60,52 @@ static void ngx_http_cognito_auth_cache_drop(
 static void ngx_http_cognito_auth_cache_cleanup(void *data);
 
 
-static ngx_http_cognito_auth_cache_t *
-ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
+/* cognito_auth_cache off | entries; */
+
+char *
+ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_main_conf_t *camcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        camcf->cache_size = 0;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n == 0 || n > 1000000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_cache \"%V\": expected off "
+                           "or a number of entries from 1 to 1000000",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    camcf->cache_size = n;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Built in each worker at its start (init_process), all entries at once.
+ * When that fails, the worker runs without a cache.
+ */
+
+void
+ngx_http_cognito_auth_cache_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf)
 {
     ngx_uint_t                          i, n;
     ngx_pool_t                         *pool;
@@ -69,23 +113,14 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
     ngx_http_cognito_auth_cache_t      *cache;
     ngx_http_cognito_auth_centry_t     *entries;
     ngx_http_cognito_auth_zone_ctx_t   *zctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
 
-    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
-
-    if (camcf->cache_size == 0) {
-        return NULL;
+    if (camcf->cache_size == 0 || camcf->pools.nelts == 0) {
+        return;
     }
 
-    if (camcf->cache != NULL) {
-        return camcf->cache;
-    }
-
-    /* built on first use in each worker, all entries at once */
-
-    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, ngx_cycle->log);
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, cycle->log);
     if (pool == NULL) {
-        return NULL;
+        return;
     }
 
     cache = ngx_pcalloc(pool, sizeof(ngx_http_cognito_auth_cache_t));
@@ -141,14 +176,22 @@ ngx_http_cognito_auth_cache_get(ngx_http_request_t *r)
     camcf->cache = cache;
     camcf->cache_pool = pool;
 
-    return cache;
+    return;
 
 failed:
 
     ngx_destroy_pool(pool);
-    camcf->cache_size = 0;
+}
 
-    return NULL;
+
+void
+ngx_http_cognito_auth_cache_exit(ngx_http_cognito_auth_main_conf_t *camcf)
+{
+    if (camcf->cache_pool != NULL) {
+        ngx_destroy_pool(camcf->cache_pool);
+        camcf->cache_pool = NULL;
+        camcf->cache = NULL;
+    }
 }
 
 
@@ -158,11 +201,14 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_str_t *token)
 {
     ngx_uint_t                        i;
-    ngx_http_cognito_auth_pool_t    **pools;
-    ngx_http_cognito_auth_cache_t    *cache;
-    ngx_http_cognito_auth_centry_t   *e;
+    ngx_http_cognito_auth_pool_t       **pools;
+    ngx_http_cognito_auth_cache_t       *cache;
+    ngx_http_cognito_auth_centry_t      *e;
+    ngx_http_cognito_auth_main_conf_t   *camcf;
 
-    cache = ngx_http_cognito_auth_cache_get(r);
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    cache = camcf->cache;
     if (cache == NULL) {
         return NGX_DECLINED;
     }
@@ -222,16 +268,19 @@ void
 ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
-    time_t                            exp;
-    ngx_queue_t                      *q;
-    ngx_http_cognito_auth_cache_t    *cache;
-    ngx_http_cognito_auth_centry_t   *e, **b;
+    time_t                               exp;
+    ngx_queue_t                         *q;
+    ngx_http_cognito_auth_cache_t       *cache;
+    ngx_http_cognito_auth_centry_t      *e, **b;
+    ngx_http_cognito_auth_main_conf_t   *camcf;
 
     if (!ctx->digested || ctx->cached) {
         return;
     }
 
-    cache = ngx_http_cognito_auth_cache_get(r);
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    cache = camcf->cache;
     if (cache == NULL) {
         return;
     }

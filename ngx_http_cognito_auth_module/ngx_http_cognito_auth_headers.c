@@ -2,8 +2,9 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * Trusted request headers: cognito_auth_set_header replaces every copy the
- * client sent, so a client can never smuggle a tenant or a group upstream.
+ * Trusted request headers: cognito_auth_set_header, its merge across
+ * levels, and the precontent step that replaces every copy the client
+ * sent, so a client can never smuggle a tenant or a group upstream.
  */
 
 
@@ -16,6 +17,173 @@
 
 static ngx_uint_t ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
     ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n);
+
+
+/* request headers nginx keeps pointers to: not for cognito_auth_set_header */
+static ngx_str_t  ngx_http_cognito_auth_parsed_headers[] = {
+    ngx_string("Host"),
+    ngx_string("Connection"),
+    ngx_string("Content-Length"),
+    ngx_string("Content-Type"),
+    ngx_string("Transfer-Encoding"),
+    ngx_string("TE"),
+    ngx_string("Expect"),
+    ngx_string("Upgrade"),
+    ngx_string("Keep-Alive"),
+    ngx_string("Authorization"),
+    ngx_string("Cookie"),
+    ngx_string("User-Agent"),
+    ngx_string("Range"),
+    ngx_string("If-Range"),
+    ngx_string("X-Forwarded-For"),
+    ngx_string("X-Real-IP"),
+    ngx_null_string
+};
+
+
+/* cognito_auth_set_header Name value; */
+
+char *
+ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    u_char                             *p;
+    ngx_str_t                          *value;
+    ngx_uint_t                          i;
+    ngx_http_cognito_auth_header_t     *h;
+    ngx_http_compile_complex_value_t    ccv;
+
+    value = cf->args->elts;
+
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (!(isalnum(*p) || *p == '-' || *p == '_')) {
+            break;
+        }
+    }
+
+    if (value[1].len == 0 || p != value[1].data + value[1].len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid header name \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; ngx_http_cognito_auth_parsed_headers[i].len; i++) {
+        if (value[1].len == ngx_http_cognito_auth_parsed_headers[i].len
+            && ngx_strncasecmp(value[1].data,
+                               ngx_http_cognito_auth_parsed_headers[i].data,
+                               value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" is parsed by nginx itself and cannot "
+                               "be set by cognito_auth_set_header; use "
+                               "proxy_set_header", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (calcf->headers == NGX_CONF_UNSET_PTR) {
+        calcf->headers = ngx_array_create(cf->pool, 4,
+                                    sizeof(ngx_http_cognito_auth_header_t));
+        if (calcf->headers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    h = calcf->headers->elts;
+
+    for (i = 0; i < calcf->headers->nelts; i++) {
+        if (ngx_http_cognito_auth_same_header(&h[i].name, &value[1])) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate cognito_auth_set_header \"%V\"",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    h = ngx_array_push(calcf->headers);
+    if (h == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    h->name = value[1];
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &value[2];
+    ccv.complex_value = &h->value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the union of the headers; for a name set at both, the level's own */
+
+char *
+ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev)
+{
+    ngx_uint_t                       i, j;
+    ngx_array_t                     *a;
+    ngx_http_cognito_auth_header_t  *ph, *ch, *h;
+
+    if (prev->headers == NGX_CONF_UNSET_PTR || prev->headers == NULL
+        || conf->headers == NGX_CONF_UNSET_PTR || conf->headers == NULL)
+    {
+        ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
+        return NGX_CONF_OK;
+    }
+
+    a = ngx_array_create(cf->pool, prev->headers->nelts + conf->headers->nelts,
+                         sizeof(ngx_http_cognito_auth_header_t));
+    if (a == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ph = prev->headers->elts;
+    ch = conf->headers->elts;
+
+    for (i = 0; i < prev->headers->nelts; i++) {
+
+        for (j = 0; j < conf->headers->nelts; j++) {
+            if (ngx_http_cognito_auth_same_header(&ph[i].name, &ch[j].name)) {
+                break;
+            }
+        }
+
+        if (j < conf->headers->nelts) {
+            continue;
+        }
+
+        h = ngx_array_push(a);
+        if (h == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *h = ph[i];
+    }
+
+    for (j = 0; j < conf->headers->nelts; j++) {
+        h = ngx_array_push(a);
+        if (h == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *h = ch[j];
+    }
+
+    conf->headers = a;
+
+    return NGX_CONF_OK;
+}
 
 
 /*

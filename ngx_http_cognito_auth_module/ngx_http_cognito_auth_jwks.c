@@ -2,9 +2,12 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * JWKS: the shared zone (raw JWKS bytes per pool, one copy for all
- * workers), the single-flight fetch through a subrequest, and each worker's
- * parsed keys, rebuilt only when the zone's generation moves.
+ * JWKS: a pool's keys.  jwks_file= keys are parsed at configuration time;
+ * jwks= keys come through a single-flight fetch (a subrequest) whose raw
+ * bytes go to the pool's slot in the shared zone, one copy for all workers,
+ * and each worker parses them into keys of its own, rebuilt only when the
+ * slot's generation moves.  A request that finds another one fetching
+ * waits for it on a timer.
  */
 
 
@@ -21,20 +24,28 @@ typedef struct {
     ngx_http_request_t            *r;
     time_t                         started;
     time_t                         prev_attempt;  /* restored if abandoned */
+
+    /* how the subrequest ended, recorded by its post-subrequest handler */
+    ngx_int_t                      rc;
+    ngx_uint_t                     status;
+    unsigned                       abandoned:1;   /* with its client */
+    unsigned                       stored:1;      /* the parent read it */
 } ngx_http_cognito_auth_fetch_t;
 
 
-static ngx_int_t ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone,
-    void *data);
-static void ngx_http_cognito_auth_assign_slots(
-    ngx_http_cognito_auth_zone_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
     time_t started, time_t prev_attempt);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
-static void ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
-    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc);
+static ngx_int_t ngx_http_cognito_auth_fetch_store(
+    ngx_http_cognito_auth_fetch_t *fetch);
+static ngx_int_t ngx_http_cognito_auth_fetch_keys(
+    ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t **ks,
+    size_t *skipped);
+static ngx_int_t ngx_http_cognito_auth_fetch_share(
+    ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t *ks,
+    size_t skipped);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
@@ -51,285 +62,40 @@ static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
 
 
 
-/* cognito_auth_zone name:size; */
-
-char *
-ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_cognito_auth_main_conf_t *camcf = conf;
-
-    u_char                            *p;
-    ssize_t                            size;
-    ngx_str_t                         *value, name, s;
-    ngx_http_cognito_auth_zone_ctx_t  *ctx;
-
-    if (camcf->shm_zone != NULL) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    p = (u_char *) ngx_strchr(value[1].data, ':');
-
-    if (p == NULL || p == value[1].data) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid zone \"%V\": expected name:size",
-                           &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    name.data = value[1].data;
-    name.len = p - value[1].data;
-
-    s.data = p + 1;
-    s.len = value[1].data + value[1].len - s.data;
-
-    size = ngx_parse_size(&s);
-
-    if (size == NGX_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid zone size \"%V\"", &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    if (size < (ssize_t) (8 * ngx_pagesize)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "zone \"%V\" is too small", &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_zone_ctx_t));
-    if (ctx == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ctx->camcf = camcf;
-
-    camcf->shm_zone = ngx_shared_memory_add(cf, &name, size,
-                                            &ngx_http_cognito_auth_module);
-    if (camcf->shm_zone == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (camcf->shm_zone->data != NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "duplicate zone \"%V\"", &name);
-        return NGX_CONF_ERROR;
-    }
-
-    camcf->shm_zone->init = ngx_http_cognito_auth_init_zone;
-    camcf->shm_zone->data = ctx;
-
-    return NGX_CONF_OK;
-}
-
-
-static ngx_int_t
-ngx_http_cognito_auth_init_zone(ngx_shm_zone_t *shm_zone, void *data)
-{
-    ngx_http_cognito_auth_zone_ctx_t  *octx = data;
-
-    size_t                             len;
-    ngx_http_cognito_auth_zone_ctx_t  *ctx;
-
-    ctx = shm_zone->data;
-
-    if (octx != NULL) {
-        ctx->sh = octx->sh;
-        ctx->shpool = octx->shpool;
-
-        ngx_http_cognito_auth_assign_slots(ctx);
-
-        return NGX_OK;
-    }
-
-    ctx->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-
-    if (shm_zone->shm.exists) {
-        ctx->sh = ctx->shpool->data;
-
-        ngx_http_cognito_auth_assign_slots(ctx);
-
-        return NGX_OK;
-    }
-
-    ctx->sh = ngx_slab_calloc(ctx->shpool,
-                              sizeof(ngx_http_cognito_auth_shctx_t));
-    if (ctx->sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx->shpool->data = ctx->sh;
-
-    len = sizeof(" in cognito_auth_zone \"\"") + shm_zone->shm.name.len;
-
-    ctx->shpool->log_ctx = ngx_slab_alloc(ctx->shpool, len);
-    if (ctx->shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(ctx->shpool->log_ctx, " in cognito_auth_zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
-    ngx_http_cognito_auth_assign_slots(ctx);
-
-    return NGX_OK;
-}
-
-
-/*
- * Each pool that fetches its JWKS owns a slot, found again across reloads
- * by its key (name, pool id, JWKS location, issuer).  Slots no pool of the
- * new configuration names are reclaimed; old workers still running check
- * the key under the lock, so they never touch a reclaimed slot.
- */
-
-static void
-ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
-{
-    ngx_uint_t                      i, j;
-    ngx_uint_t                      referenced[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
-    ngx_http_cognito_auth_slot_t   *slot;
-    ngx_http_cognito_auth_pool_t   *pool;
-
-    ngx_memzero(referenced, sizeof(referenced));
-
-    pool = ctx->camcf->pools.elts;
-    slot = ctx->sh->slots;
-
-    ngx_shmtx_lock(&ctx->shpool->mutex);
-
-    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
-        pool[i].slot = NGX_HTTP_COGNITO_AUTH_MAX_POOLS;
-
-        for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
-            if (slot[j].used && slot[j].key_len == pool[i].key_len
-                && ngx_memcmp(slot[j].key, pool[i].key, pool[i].key_len) == 0)
-            {
-                pool[i].slot = j;
-                referenced[j] = 1;
-                break;
-            }
-        }
-    }
-
-    for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
-        if (slot[j].used && !referenced[j]) {
-            if (slot[j].jwks) {
-                ngx_slab_free_locked(ctx->shpool, slot[j].jwks);
-            }
-
-            ngx_memzero(&slot[j], sizeof(ngx_http_cognito_auth_slot_t));
-        }
-    }
-
-    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
-        if (pool[i].slot != NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
-            continue;
-        }
-
-        for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
-            if (!slot[j].used) {
-                slot[j].used = 1;
-                ngx_memcpy(slot[j].key, pool[i].key, pool[i].key_len);
-                slot[j].key_len = pool[i].key_len;
-                pool[i].slot = j;
-                break;
-            }
-        }
-    }
-
-    for (i = 0; i < ctx->camcf->pools.nelts; i++) {
-        if (pool[i].file_keys != NULL
-            && pool[i].slot < NGX_HTTP_COGNITO_AUTH_MAX_POOLS)
-        {
-            slot[pool[i].slot].nkeys =
-                                     cognito_keyset_count(pool[i].file_keys);
-        }
-    }
-
-    ngx_shmtx_unlock(&ctx->shpool->mutex);
-}
-
-
-ngx_http_cognito_auth_slot_t *
-ngx_http_cognito_auth_slot(ngx_http_cognito_auth_zone_ctx_t *zctx,
-    ngx_http_cognito_auth_pool_t *pool)
-{
-    ngx_http_cognito_auth_slot_t  *slot;
-
-    /* the caller holds the lock */
-
-    if (pool->slot >= NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
-        return NULL;
-    }
-
-    slot = &zctx->sh->slots[pool->slot];
-
-    if (!slot->used || slot->key_len != pool->key_len
-        || ngx_memcmp(slot->key, pool->key, pool->key_len) != 0)
-    {
-        return NULL;
-    }
-
-    return slot;
-}
-
-
 char *
 ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_t *pool)
 {
-    char                *rv;
-    u_char              *buf;
-    size_t               size;
-    ssize_t              n;
-    ngx_fd_t             fd;
-    ngx_str_t            name;
-    ngx_file_info_t      fi;
-    cognito_err_t        err;
-    ngx_pool_cleanup_t  *cln;
+    ngx_int_t                      rc;
+    cognito_err_t                  err;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_cognito_auth_file_t   file;
 
-    name = pool->jwks_file;
+    ngx_memzero(&file, sizeof(ngx_http_cognito_auth_file_t));
 
-    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+    file.name = pool->jwks_file;
+    file.max = COGNITO_JWKS_MAX_LEN;
+
+    if (ngx_conf_full_name(cf->cycle, &file.name, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
-    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_open_file_n " \"%s\" failed", name.data);
+    rc = ngx_http_cognito_auth_read_file(&file, cf->log);
+
+    if (rc == NGX_ERROR) {
+        if (file.failed != NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, file.err,
+                               "%s \"%s\" failed", file.failed,
+                               file.name.data);
+        }
+
         return NGX_CONF_ERROR;
     }
 
-    rv = NGX_CONF_ERROR;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_fd_info_n " \"%s\" failed", name.data);
-        goto failed;
-    }
-
-    size = (size_t) ngx_file_size(&fi);
-
-    if (size == 0 || size > COGNITO_JWKS_MAX_LEN) {
+    if (rc == NGX_DECLINED || file.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "JWKS file \"%s\" is empty or larger than %d "
-                           "bytes", name.data, COGNITO_JWKS_MAX_LEN);
-        goto failed;
-    }
-
-    buf = ngx_pnalloc(cf->temp_pool, size);
-    if (buf == NULL) {
-        goto failed;
-    }
-
-    n = ngx_read_fd(fd, buf, size);
-
-    if (n != (ssize_t) size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_read_fd_n " \"%s\" failed", name.data);
+                           "bytes", file.name.data, COGNITO_JWKS_MAX_LEN);
         goto failed;
     }
 
@@ -338,29 +104,30 @@ ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
         goto failed;
     }
 
-    if (cognito_keyset_load((const char *) buf, size, &pool->file_keys,
-                            NULL, &err)
+    if (cognito_keyset_load((const char *) file.data, file.len,
+                            &pool->file_keys, NULL, &err)
         != COGNITO_OK)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid JWKS file \"%s\": %s",
-                           name.data, err.msg);
+                           file.name.data, err.msg);
         goto failed;
     }
 
     cln->handler = ngx_http_cognito_auth_keyset_cleanup;
     cln->data = pool->file_keys;
 
-    rv = NGX_CONF_OK;
+    ngx_free(file.data);
+
+    return NGX_CONF_OK;
 
 failed:
 
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%s\" failed", name.data);
+    if (file.data != NULL) {
+        ngx_free(file.data);
     }
 
-    return rv;
+    return NGX_CONF_ERROR;
 }
 
 
@@ -602,8 +369,9 @@ failed:
  * The fetch is a background subrequest: the client's connection events go
  * to the main request, which ignores them while it waits, so the fetch
  * goes on if the client hangs up (nginx notices when it writes the
- * response).  A background subrequest does not wake its parent: the main
- * request is posted here.
+ * response).  As auth_request's, the post-subrequest handler only records
+ * how the fetch ended; the parent reads the body.  A background subrequest
+ * does not wake its parent: the main request is posted here.
  */
 
 static ngx_int_t
@@ -618,7 +386,10 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
     fetch->ctx->fetch_done = 1;
 
-    ngx_http_cognito_auth_fetch_store(sr, fetch, rc);
+    fetch->rc = rc;
+    fetch->status = sr->headers_out.status;
+    fetch->abandoned = (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST
+                        || fetch->r->connection->error);
 
     if (ngx_http_post_request(fetch->r, NULL) != NGX_OK) {
         return NGX_ERROR;
@@ -628,29 +399,40 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 }
 
 
-static void
-ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
-    ngx_http_cognito_auth_fetch_t *fetch, ngx_int_t rc)
-{
-    u_char                             *p;
-    size_t                              len, skipped;
-    uint64_t                            generation;
-    ngx_buf_t                          *b;
-    ngx_uint_t                          same;
-    cognito_err_t                       err;
-    cognito_keyset_t                   *ks;
-    ngx_http_request_t                 *r;
-    ngx_http_cognito_auth_ctx_t        *ctx;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_slot_t       *slot;
-    ngx_http_cognito_auth_zone_ctx_t   *zctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
+/*
+ * The parent's side, once the fetch is done: the body goes to the zone
+ * and this worker's keys.  NGX_ERROR only when memory ran out.
+ */
 
-    ctx = fetch->ctx;
+ngx_int_t
+ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_http_cognito_auth_fetch_t  *fetch;
+
+    fetch = ctx->sr->post_subrequest->data;
+
+    ctx->fetching = 0;
+    ctx->sr = NULL;
+
+    return ngx_http_cognito_auth_fetch_store(fetch);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
+{
+    size_t                         skipped;
+    cognito_keyset_t              *ks;
+    ngx_http_request_t            *r;
+    ngx_http_cognito_auth_pool_t  *pool;
+
     pool = fetch->pool;
     r = fetch->r;
 
-    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST || r->connection->error) {
+    fetch->stored = 1;
+
+    if (fetch->abandoned) {
 
         /*
          * The fetch ended with its client: that says nothing about the
@@ -663,15 +445,49 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
 
         ngx_http_cognito_auth_fetch_release(r, pool, fetch);
 
-        return;
+        return NGX_OK;
     }
 
-    if (rc != NGX_OK || sr->headers_out.status != NGX_HTTP_OK) {
+    if (ngx_http_cognito_auth_fetch_keys(fetch, &ks, &skipped) != NGX_OK) {
+
+        if (pool->keys != NULL) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "cognito auth: keeping the last good JWKS of pool "
+                          "\"%V\"", &pool->name);
+        }
+
+        ngx_http_cognito_auth_fetch_release(r, pool, NULL);
+
+        return NGX_OK;
+    }
+
+    return ngx_http_cognito_auth_fetch_share(fetch, ks, skipped);
+}
+
+
+/* the fetch's response, checked and parsed; NGX_ERROR logged */
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_keys(ngx_http_cognito_auth_fetch_t *fetch,
+    cognito_keyset_t **ks, size_t *skipped)
+{
+    size_t                          len;
+    ngx_buf_t                      *b;
+    cognito_err_t                   err;
+    ngx_http_request_t             *r;
+    ngx_http_cognito_auth_ctx_t    *ctx;
+    ngx_http_cognito_auth_pool_t   *pool;
+
+    ctx = fetch->ctx;
+    pool = fetch->pool;
+    r = fetch->r;
+
+    if (fetch->rc != NGX_OK || fetch->status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS fetch of pool \"%V\" failed: "
                       "status %ui, rc %i",
-                      &pool->name, sr->headers_out.status, rc);
-        goto failed;
+                      &pool->name, fetch->status, fetch->rc);
+        return NGX_ERROR;
     }
 
     if (!ctx->body_done && !ctx->too_big) {
@@ -679,14 +495,14 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
                       "cognito auth: JWKS fetch of pool \"%V\" ended before "
                       "its body did (an upstream error or timeout)",
                       &pool->name);
-        goto failed;
+        return NGX_ERROR;
     }
 
     if (ctx->too_big) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS of pool \"%V\" is larger than "
                       "%d bytes", &pool->name, COGNITO_JWKS_MAX_LEN);
-        goto failed;
+        return NGX_ERROR;
     }
 
     b = ctx->body;
@@ -695,19 +511,48 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS fetch of pool \"%V\" returned "
                       "an empty body", &pool->name);
-        goto failed;
+        return NGX_ERROR;
     }
 
     len = b->last - b->pos;
 
-    if (cognito_keyset_load((const char *) b->pos, len, &ks, &skipped, &err)
+    if (cognito_keyset_load((const char *) b->pos, len, ks, skipped, &err)
         != COGNITO_OK)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: JWKS of pool \"%V\" rejected: %s",
                       &pool->name, err.msg);
-        goto failed;
+        return NGX_ERROR;
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * New keys go to the zone, for every worker, and to this worker's keys.
+ * The zone keeps its generation when the bytes are the same.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
+    cognito_keyset_t *ks, size_t skipped)
+{
+    u_char                             *p;
+    size_t                              len;
+    uint64_t                            generation;
+    ngx_buf_t                          *b;
+    ngx_uint_t                          same;
+    ngx_http_request_t                 *r;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    pool = fetch->pool;
+    r = fetch->r;
+    b = fetch->ctx->body;
+    len = b->last - b->pos;
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
     zctx = camcf->shm_zone->data;
@@ -746,7 +591,7 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
                           &pool->name);
         }
 
-        return;
+        return NGX_OK;
     }
 
     if (!same) {
@@ -778,38 +623,17 @@ ngx_http_cognito_auth_fetch_store(ngx_http_request_t *sr,
 
         cognito_keyset_free(ks);
 
-        return;
+        return NGX_OK;
     }
 
     if (ngx_http_cognito_auth_install(pool, ks, generation) != NGX_OK) {
-        return;
+        return NGX_ERROR;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cognito auth: JWKS of pool \"%V\" loaded: %uz keys, "
                   "%uz skipped", &pool->name, cognito_keyset_count(ks),
                   skipped);
-
-    return;
-
-failed:
-
-    if (pool->keys != NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "cognito auth: keeping the last good JWKS of pool "
-                      "\"%V\"", &pool->name);
-    }
-
-    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
-}
-
-
-ngx_int_t
-ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx)
-{
-    ctx->fetching = 0;
-    ctx->sr = NULL;
 
     return NGX_OK;
 }
@@ -860,6 +684,13 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
     if (!fetch->ctx->fetch_done) {
         fetch->ctx->fetch_done = 1;
         ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch);
+        return;
+    }
+
+    /* or after, but before it ran again to read it (it was terminated) */
+
+    if (!fetch->stored) {
+        (void) ngx_http_cognito_auth_fetch_store(fetch);
     }
 }
 
@@ -870,9 +701,8 @@ static ngx_int_t
 ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
-    if (r != r->main
-        || ++ctx->waits > NGX_HTTP_COGNITO_AUTH_LOAD_STALE * 1000
-                          / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
+    if (++ctx->waits > NGX_HTTP_COGNITO_AUTH_LOAD_STALE * 1000
+                       / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: gave up waiting for a JWKS fetch");
@@ -975,31 +805,13 @@ ngx_http_cognito_auth_keyset_cleanup(void *data)
 }
 
 
+/* the keys this worker parsed from the zone */
+
 void
-ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
+ngx_http_cognito_auth_jwks_exit(ngx_http_cognito_auth_main_conf_t *camcf)
 {
-    ngx_uint_t                          i;
-    ngx_http_conf_ctx_t                *hctx;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-
-    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
-    if (hctx == NULL) {
-        return;
-    }
-
-    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
-    if (camcf == NULL) {
-        return;
-    }
-
-    ngx_http_cognito_auth_revocation_exit(camcf);
-
-    if (camcf->cache_pool != NULL) {
-        ngx_destroy_pool(camcf->cache_pool);
-        camcf->cache_pool = NULL;
-        camcf->cache = NULL;
-    }
+    ngx_uint_t                     i;
+    ngx_http_cognito_auth_pool_t  *pool;
 
     pool = camcf->pools.elts;
 

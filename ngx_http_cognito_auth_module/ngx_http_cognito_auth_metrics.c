@@ -62,7 +62,6 @@ ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted)
 {
     ngx_http_cognito_auth_slot_t       *slot;
-    ngx_http_cognito_auth_zone_ctx_t   *zctx;
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
     if (ctx->counted) {
@@ -73,18 +72,10 @@ ngx_http_cognito_auth_count(ngx_http_request_t *r,
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
 
-    if (camcf->shm_zone == NULL) {
+    slot = ngx_http_cognito_auth_counters(camcf, ctx->pool);
+
+    if (slot == NULL) {
         return;
-    }
-
-    zctx = camcf->shm_zone->data;
-
-    slot = &zctx->sh->nopool;
-
-    if (ctx->pool != NULL
-        && ctx->pool->slot < NGX_HTTP_COGNITO_AUTH_MAX_POOLS)
-    {
-        slot = &zctx->sh->slots[ctx->pool->slot];
     }
 
     /* counters are atomic: no lock on the request path */

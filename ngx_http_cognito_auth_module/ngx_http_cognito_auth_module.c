@@ -1,6 +1,16 @@
 
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * The module: its tables, the configuration's lifecycle (create, merge,
+ * pre- and postconfiguration, and the check that every server serves a
+ * pool's jwks= location itself), the per-worker init/exit dispatch to each
+ * concern, and the directives cognito_auth, cognito_auth_token_use,
+ * cognito_auth_realm, cognito_auth_token, cognito_auth_pool (a table of
+ * parameters, one small handler each), cognito_auth_require* and
+ * cognito_auth_tenant.  Other directives are parsed by the file that owns
+ * their runtime: _zone.c, _cache.c, _revoke.c, _metrics.c, _headers.c and
+ * _variables.c.
  */
 
 
@@ -9,6 +19,31 @@
 #include <ngx_http.h>
 
 #include "ngx_http_cognito_auth_module.h"
+
+
+/* a cognito_auth_pool directive while its parameters are read */
+
+typedef struct ngx_http_cognito_auth_pool_param_s
+    ngx_http_cognito_auth_pool_param_t;
+
+typedef struct {
+    ngx_http_cognito_auth_pool_t        *pool;
+    ngx_http_cognito_auth_pool_param_t  *param;
+    ngx_str_t                           *arg;     /* name=value, for
+                                                     messages */
+    ngx_str_t                            value;   /* after the '=' */
+    ngx_str_t                            issuer;  /* issuer= */
+    ngx_str_t                            multi;   /* multi_region= */
+} ngx_http_cognito_auth_pool_arg_t;
+
+typedef char *(*ngx_http_cognito_auth_pool_param_pt)(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+
+struct ngx_http_cognito_auth_pool_param_s {
+    ngx_str_t                             name;     /* with its '=' */
+    ngx_http_cognito_auth_pool_param_pt   handler;
+    size_t                                offset;   /* of a duration */
+};
 
 
 /*
@@ -75,9 +110,6 @@ static char *ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static char *ngx_http_cognito_auth_merge_all(ngx_conf_t *cf,
     ngx_array_t **conf, ngx_array_t *prev);
-static char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
-    ngx_http_cognito_auth_loc_conf_t *conf,
-    ngx_http_cognito_auth_loc_conf_t *prev);
 static char *ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev);
@@ -86,11 +118,33 @@ static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle);
+static void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+static ngx_http_cognito_auth_main_conf_t *ngx_http_cognito_auth_cycle_conf(
+    ngx_cycle_t *cycle);
 
-static char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_cognito_auth_pool_params_parse(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_find_pool(
+    ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *name);
+static char *ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_jwks(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_jwks_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_issuers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
 static ngx_int_t ngx_http_cognito_auth_valid_pool_id(ngx_str_t *id,
     ngx_str_t *region);
 static char *ngx_http_cognito_auth_add_issuer(ngx_conf_t *cf,
@@ -104,8 +158,6 @@ static char *ngx_http_cognito_auth_token_use(ngx_conf_t *cf,
 static char *ngx_http_cognito_auth_any_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-static char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_require(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
@@ -246,7 +298,7 @@ ngx_module_t  ngx_http_cognito_auth_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    ngx_http_cognito_auth_revocation_init, /* init process */
+    ngx_http_cognito_auth_init_process,    /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     ngx_http_cognito_auth_exit_process,    /* exit process */
@@ -255,29 +307,28 @@ ngx_module_t  ngx_http_cognito_auth_module = {
 };
 
 
-static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
+static ngx_http_cognito_auth_pool_param_t
+    ngx_http_cognito_auth_pool_params[] =
+{
 
-
-/* request headers nginx keeps pointers to: not for cognito_auth_set_header */
-static ngx_str_t  ngx_http_cognito_auth_parsed_headers[] = {
-    ngx_string("Host"),
-    ngx_string("Connection"),
-    ngx_string("Content-Length"),
-    ngx_string("Content-Type"),
-    ngx_string("Transfer-Encoding"),
-    ngx_string("TE"),
-    ngx_string("Expect"),
-    ngx_string("Upgrade"),
-    ngx_string("Keep-Alive"),
-    ngx_string("Authorization"),
-    ngx_string("Cookie"),
-    ngx_string("User-Agent"),
-    ngx_string("Range"),
-    ngx_string("If-Range"),
-    ngx_string("X-Forwarded-For"),
-    ngx_string("X-Real-IP"),
-    ngx_null_string
+    { ngx_string("client_id="), ngx_http_cognito_auth_pool_client_id, 0 },
+    { ngx_string("jwks="), ngx_http_cognito_auth_pool_jwks, 0 },
+    { ngx_string("jwks_file="), ngx_http_cognito_auth_pool_jwks_file, 0 },
+    { ngx_string("issuer="), ngx_http_cognito_auth_pool_issuer, 0 },
+    { ngx_string("multi_region="), ngx_http_cognito_auth_pool_multi_region,
+      0 },
+    { ngx_string("jwks_ttl="), ngx_http_cognito_auth_pool_duration,
+      offsetof(ngx_http_cognito_auth_pool_t, jwks_ttl) },
+    { ngx_string("leeway="), ngx_http_cognito_auth_pool_duration,
+      offsetof(ngx_http_cognito_auth_pool_t, leeway) },
+    { ngx_string("jwks_refresh_min="), ngx_http_cognito_auth_pool_duration,
+      offsetof(ngx_http_cognito_auth_pool_t, refresh_min) },
+    { ngx_string("algs="), ngx_http_cognito_auth_pool_algs, 0 },
+    { ngx_null_string, NULL, 0 }
 };
+
+
+static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
 
 
 static ngx_int_t
@@ -1403,44 +1454,6 @@ ngx_http_cognito_auth_init_main_conf(ngx_conf_t *cf, void *conf)
 }
 
 
-/* cognito_auth_cache off | entries; */
-
-static char *
-ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_cognito_auth_main_conf_t *camcf = conf;
-
-    ngx_int_t   n;
-    ngx_str_t  *value;
-
-    if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (ngx_strcmp(value[1].data, "off") == 0) {
-        camcf->cache_size = 0;
-        return NGX_CONF_OK;
-    }
-
-    n = ngx_atoi(value[1].data, value[1].len);
-
-    if (n == NGX_ERROR || n == 0 || n > 1000000) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid cognito_auth_cache \"%V\": expected off "
-                           "or a number of entries from 1 to 1000000",
-                           &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    camcf->cache_size = n;
-
-    return NGX_CONF_OK;
-}
-
-
 static void *
 ngx_http_cognito_auth_create_srv_conf(ngx_conf_t *cf)
 {
@@ -1594,68 +1607,6 @@ ngx_http_cognito_auth_merge_all(ngx_conf_t *cf, ngx_array_t **conf,
     a->nelts = prev->nelts + (*conf)->nelts;
 
     *conf = a;
-
-    return NGX_CONF_OK;
-}
-
-
-/* the union of the headers; for a name set at both, the level's own */
-
-static char *
-ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
-    ngx_http_cognito_auth_loc_conf_t *conf,
-    ngx_http_cognito_auth_loc_conf_t *prev)
-{
-    ngx_uint_t                       i, j;
-    ngx_array_t                     *a;
-    ngx_http_cognito_auth_header_t  *ph, *ch, *h;
-
-    if (prev->headers == NGX_CONF_UNSET_PTR || prev->headers == NULL
-        || conf->headers == NGX_CONF_UNSET_PTR || conf->headers == NULL)
-    {
-        ngx_conf_merge_ptr_value(conf->headers, prev->headers, NULL);
-        return NGX_CONF_OK;
-    }
-
-    a = ngx_array_create(cf->pool, prev->headers->nelts + conf->headers->nelts,
-                         sizeof(ngx_http_cognito_auth_header_t));
-    if (a == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ph = prev->headers->elts;
-    ch = conf->headers->elts;
-
-    for (i = 0; i < prev->headers->nelts; i++) {
-
-        for (j = 0; j < conf->headers->nelts; j++) {
-            if (ngx_http_cognito_auth_same_header(&ph[i].name, &ch[j].name)) {
-                break;
-            }
-        }
-
-        if (j < conf->headers->nelts) {
-            continue;
-        }
-
-        h = ngx_array_push(a);
-        if (h == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *h = ph[i];
-    }
-
-    for (j = 0; j < conf->headers->nelts; j++) {
-        h = ngx_array_push(a);
-        if (h == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *h = ch[j];
-    }
-
-    conf->headers = a;
 
     return NGX_CONF_OK;
 }
@@ -1924,6 +1875,59 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
 
 
 /*
+ * Each worker's own state: the verified-token cache and the revocation
+ * list's timer start with the worker; the cache, the revocation list it
+ * loaded and the JWKS keys it parsed go with it.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_cognito_auth_cycle_conf(cycle);
+    if (camcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_cognito_auth_cache_init(cycle, camcf);
+    ngx_http_cognito_auth_revocation_init(cycle, camcf);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_cognito_auth_cycle_conf(cycle);
+    if (camcf == NULL) {
+        return;
+    }
+
+    ngx_http_cognito_auth_revocation_exit(camcf);
+    ngx_http_cognito_auth_cache_exit(camcf);
+    ngx_http_cognito_auth_jwks_exit(camcf);
+}
+
+
+static ngx_http_cognito_auth_main_conf_t *
+ngx_http_cognito_auth_cycle_conf(ngx_cycle_t *cycle)
+{
+    ngx_http_conf_ctx_t  *hctx;
+
+    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+    if (hctx == NULL) {
+        return NULL;
+    }
+
+    return hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
+}
+
+
+/*
  * cognito_auth_pool name pool_id client_id=a,b (jwks=/uri | jwks_file=path)
  *     [issuer=URL] [multi_region=on|REGION] [jwks_ttl=1h] [leeway=0s]
  *     [jwks_refresh_min=10s] [algs=RS256,RS384,RS512];
@@ -1934,27 +1938,18 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_cognito_auth_main_conf_t *camcf = conf;
 
-    u_char                        *p, *last, *start;
-    char                          *rv;
-    time_t                         t;
-    ngx_str_t                     *value, s, issuer, multi;
-    ngx_uint_t                     i, n;
-    ngx_http_cognito_auth_pool_t  *pool;
+    u_char                            *p;
+    char                              *rv;
+    ngx_str_t                         *value;
+    ngx_http_cognito_auth_pool_t      *pool;
+    ngx_http_cognito_auth_pool_arg_t   arg;
 
     value = cf->args->elts;
 
-    pool = camcf->pools.elts;
-
-    for (i = 0; i < camcf->pools.nelts; i++) {
-        if (pool[i].name.len == value[1].len
-            && ngx_strncmp(pool[i].name.data, value[1].data, value[1].len)
-               == 0)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "duplicate cognito_auth_pool \"%V\"",
-                               &value[1]);
-            return NGX_CONF_ERROR;
-        }
+    if (ngx_http_cognito_auth_find_pool(camcf, &value[1]) != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate cognito_auth_pool \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
     }
 
     if (camcf->pools.nelts >= NGX_HTTP_COGNITO_AUTH_MAX_POOLS) {
@@ -1993,260 +1988,18 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    ngx_str_null(&issuer);
-    ngx_str_null(&multi);
+    ngx_memzero(&arg, sizeof(ngx_http_cognito_auth_pool_arg_t));
 
-    for (i = 3; i < cf->args->nelts; i++) {
+    arg.pool = pool;
 
-        if (ngx_strncmp(value[i].data, "client_id=", 10) == 0) {
-            p = value[i].data + 10;
-            last = value[i].data + value[i].len;
-
-            while (p <= last) {
-                start = p;
-
-                while (p < last && *p != ',') {
-                    p++;
-                }
-
-                for (s.data = start; s.data < p; s.data++) {
-                    if (!(isalnum(*s.data) || *s.data == '_'
-                          || *s.data == '+' || *s.data == '-'))
-                    {
-                        break;
-                    }
-                }
-
-                if (p == start || s.data != p || p - start > 128) {
-                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "invalid app client id in \"%V\"",
-                                       &value[i]);
-                    return NGX_CONF_ERROR;
-                }
-
-                rv = ngx_http_cognito_auth_cstr(cf, &pool->clients, start,
-                                                p - start);
-                if (rv != NGX_CONF_OK) {
-                    return rv;
-                }
-
-                p++;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "jwks=", 5) == 0) {
-            pool->jwks_uri.data = value[i].data + 5;
-            pool->jwks_uri.len = value[i].len - 5;
-
-            if (pool->jwks_uri.len == 0 || pool->jwks_uri.data[0] != '/') {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"jwks=\" must name a location URI "
-                                   "such as /_cognito_jwks, not \"%V\"",
-                                   &pool->jwks_uri);
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "jwks_file=", 10) == 0) {
-            pool->jwks_file.data = value[i].data + 10;
-            pool->jwks_file.len = value[i].len - 10;
-
-            if (pool->jwks_file.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "empty \"jwks_file=\"");
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0) {
-            issuer.data = value[i].data + 7;
-            issuer.len = value[i].len - 7;
-
-            if (issuer.len < sizeof("http://x") - 1
-                || (ngx_strncmp(issuer.data, "https://", 8) != 0
-                    && ngx_strncmp(issuer.data, "http://", 7) != 0))
-            {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid \"issuer=\" URL \"%V\"", &issuer);
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "multi_region=", 13) == 0) {
-            multi.data = value[i].data + 13;
-            multi.len = value[i].len - 13;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "jwks_ttl=", 9) == 0
-            || ngx_strncmp(value[i].data, "leeway=", 7) == 0
-            || ngx_strncmp(value[i].data, "jwks_refresh_min=", 17) == 0)
-        {
-            p = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
-            s.data = p + 1;
-            s.len = value[i].data + value[i].len - s.data;
-
-            t = ngx_parse_time(&s, 1);
-
-            if (t == (time_t) NGX_ERROR || s.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid duration in \"%V\"", &value[i]);
-                return NGX_CONF_ERROR;
-            }
-
-            switch (value[i].data[0]) {
-            case 'l':
-                pool->leeway = t;
-                break;
-            case 'j':
-                if (value[i].data[5] == 't') {
-                    pool->jwks_ttl = t;
-
-                } else {
-                    pool->refresh_min = t;
-                }
-                break;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "algs=", 5) == 0) {
-            pool->algs = 0;
-            p = value[i].data + 5;
-            last = value[i].data + value[i].len;
-
-            while (p < last) {
-                if (last - p >= 5 && ngx_strncmp(p, "RS256", 5) == 0) {
-                    pool->algs |= COGNITO_ALG_RS256;
-
-                } else if (last - p >= 5 && ngx_strncmp(p, "RS384", 5) == 0) {
-                    pool->algs |= COGNITO_ALG_RS384;
-
-                } else if (last - p >= 5 && ngx_strncmp(p, "RS512", 5) == 0) {
-                    pool->algs |= COGNITO_ALG_RS512;
-
-                } else {
-                    goto bad_algs;
-                }
-
-                p += 5;
-
-                if (p < last) {
-                    if (*p != ',') {
-                        goto bad_algs;
-                    }
-
-                    p++;
-
-                    if (p == last) {
-                        goto bad_algs;
-                    }
-                }
-            }
-
-            if (pool->algs == 0) {
-                goto bad_algs;
-            }
-
-            continue;
-
-        bad_algs:
-
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid \"%V\": only RS256, RS384 and RS512 "
-                               "may be listed", &value[i]);
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid cognito_auth_pool parameter \"%V\"",
-                           &value[i]);
-        return NGX_CONF_ERROR;
+    rv = ngx_http_cognito_auth_pool_params_parse(cf, &arg);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
-    /* the pool id: <region>_<id>, unless an explicit issuer is given */
-
-    if (issuer.len == 0) {
-        if (ngx_http_cognito_auth_valid_pool_id(&pool->pool_id, &pool->region)
-            != NGX_OK)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid user pool id \"%V\" in "
-                               "cognito_auth_pool \"%V\": expected "
-                               "<region>_<id> such as us-east-1_Ab12Cd34E",
-                               &pool->pool_id, &pool->name);
-            return NGX_CONF_ERROR;
-        }
-
-        rv = ngx_http_cognito_auth_add_issuer(cf, pool,
-                                  "https://cognito-idp.%V.amazonaws.com/%V",
-                                  &pool->region);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
-
-    } else {
-        if (pool->pool_id.len == 0 || pool->pool_id.len > 64) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid user pool id \"%V\"",
-                               &pool->pool_id);
-            return NGX_CONF_ERROR;
-        }
-
-        rv = ngx_http_cognito_auth_cstr(cf, &pool->issuers, issuer.data,
-                                        issuer.len);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
-    }
-
-    if (multi.len) {
-        if (ngx_strcmp(multi.data, "on") == 0) {
-            if (pool->region.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"multi_region=on\" needs a pool id "
-                                   "with a region; name the primary region");
-                return NGX_CONF_ERROR;
-            }
-
-            multi = pool->region;
-
-        } else {
-            s.data = multi.data;
-            s.len = multi.len;
-
-            for (n = 0; n < s.len; n++) {
-                if (!(islower(s.data[n]) || isdigit(s.data[n])
-                      || s.data[n] == '-'))
-                {
-                    break;
-                }
-            }
-
-            if (n != s.len || s.len < 4 || s.len > 32) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid \"multi_region=%V\": expected "
-                                   "on or a region such as us-east-1",
-                                   &multi);
-                return NGX_CONF_ERROR;
-            }
-        }
-
-        rv = ngx_http_cognito_auth_add_issuer(cf, pool,
-                              "https://issuer-cognito-idp.%V.amazonaws.com/%V",
-                              &multi);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
+    rv = ngx_http_cognito_auth_pool_issuers(cf, &arg);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     if (pool->clients.nelts == 0) {
@@ -2274,6 +2027,354 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* the parameters after the pool id, each through its handler */
+
+static char *
+ngx_http_cognito_auth_pool_params_parse(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    char                                *rv;
+    ngx_str_t                           *value;
+    ngx_uint_t                           i;
+    ngx_http_cognito_auth_pool_param_t  *param;
+
+    value = cf->args->elts;
+
+    for (i = 3; i < cf->args->nelts; i++) {
+
+        for (param = ngx_http_cognito_auth_pool_params;
+             param->name.len;
+             param++)
+        {
+            if (value[i].len >= param->name.len
+                && ngx_strncmp(value[i].data, param->name.data,
+                               param->name.len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (param->name.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid cognito_auth_pool parameter \"%V\"",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        arg->param = param;
+        arg->arg = &value[i];
+        arg->value.data = value[i].data + param->name.len;
+        arg->value.len = value[i].len - param->name.len;
+
+        rv = param->handler(cf, arg);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_http_cognito_auth_pool_t *
+ngx_http_cognito_auth_find_pool(ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_str_t *name)
+{
+    ngx_uint_t                     i;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    pool = camcf->pools.elts;
+
+    for (i = 0; i < camcf->pools.nelts; i++) {
+        if (pool[i].name.len == name->len
+            && ngx_strncmp(pool[i].name.data, name->data, name->len) == 0)
+        {
+            return &pool[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/* client_id=a,b: app client ids */
+
+static char *
+ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    u_char  *p, *q, *last, *start;
+    char    *rv;
+
+    p = arg->value.data;
+    last = arg->value.data + arg->value.len;
+
+    while (p <= last) {
+        start = p;
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        for (q = start; q < p; q++) {
+            if (!(isalnum(*q) || *q == '_' || *q == '+' || *q == '-')) {
+                break;
+            }
+        }
+
+        if (p == start || q != p || p - start > 128) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid app client id in \"%V\"", arg->arg);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_cognito_auth_cstr(cf, &arg->pool->clients, start,
+                                        p - start);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+        p++;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwks=/uri: the internal location the keys are fetched from */
+
+static char *
+ngx_http_cognito_auth_pool_jwks(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    arg->pool->jwks_uri = arg->value;
+
+    if (arg->value.len == 0 || arg->value.data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"jwks=\" must name a location URI "
+                           "such as /_cognito_jwks, not \"%V\"", &arg->value);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_cognito_auth_pool_jwks_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    arg->pool->jwks_file = arg->value;
+
+    if (arg->value.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"jwks_file=\"");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    ngx_str_t  *issuer;
+
+    issuer = &arg->value;
+
+    if (issuer->len < sizeof("http://x") - 1
+        || (ngx_strncmp(issuer->data, "https://", 8) != 0
+            && ngx_strncmp(issuer->data, "http://", 7) != 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid \"issuer=\" URL \"%V\"", issuer);
+        return NGX_CONF_ERROR;
+    }
+
+    arg->issuer = *issuer;
+
+    return NGX_CONF_OK;
+}
+
+
+/* multi_region=on|REGION: checked with the pool id, once all are read */
+
+static char *
+ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    arg->multi = arg->value;
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwks_ttl=, leeway=, jwks_refresh_min=: the field at its offset */
+
+static char *
+ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    time_t     t;
+    ngx_str_t  s;
+
+    s = arg->value;
+
+    t = ngx_parse_time(&s, 1);
+
+    if (t == (time_t) NGX_ERROR || s.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid duration in \"%V\"", arg->arg);
+        return NGX_CONF_ERROR;
+    }
+
+    *(time_t *) ((u_char *) arg->pool + arg->param->offset) = t;
+
+    return NGX_CONF_OK;
+}
+
+
+/* algs=RS256,RS384,RS512 */
+
+static char *
+ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    u_char    *p, *last;
+    unsigned   algs;
+
+    algs = 0;
+    p = arg->value.data;
+    last = arg->value.data + arg->value.len;
+
+    while (p < last) {
+        if (last - p < 5) {
+            goto invalid;
+        }
+
+        if (ngx_strncmp(p, "RS256", 5) == 0) {
+            algs |= COGNITO_ALG_RS256;
+
+        } else if (ngx_strncmp(p, "RS384", 5) == 0) {
+            algs |= COGNITO_ALG_RS384;
+
+        } else if (ngx_strncmp(p, "RS512", 5) == 0) {
+            algs |= COGNITO_ALG_RS512;
+
+        } else {
+            goto invalid;
+        }
+
+        p += 5;
+
+        if (p < last && (*p++ != ',' || p == last)) {
+            goto invalid;
+        }
+    }
+
+    if (algs == 0) {
+        goto invalid;
+    }
+
+    arg->pool->algs = algs;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid \"%V\": only RS256, RS384 and RS512 "
+                       "may be listed", arg->arg);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The issuers a pool accepts: Cognito's, from a pool id <region>_<id>,
+ * unless issuer= names another, and with multi_region= the multi-region
+ * issuer of the primary or a named region.
+ */
+
+static char *
+ngx_http_cognito_auth_pool_issuers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    char                          *rv;
+    ngx_str_t                      multi;
+    ngx_uint_t                     n;
+    ngx_http_cognito_auth_pool_t  *pool;
+
+    pool = arg->pool;
+
+    if (arg->issuer.len == 0) {
+        if (ngx_http_cognito_auth_valid_pool_id(&pool->pool_id, &pool->region)
+            != NGX_OK)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid user pool id \"%V\" in "
+                               "cognito_auth_pool \"%V\": expected "
+                               "<region>_<id> such as us-east-1_Ab12Cd34E",
+                               &pool->pool_id, &pool->name);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_cognito_auth_add_issuer(cf, pool,
+                                  "https://cognito-idp.%V.amazonaws.com/%V",
+                                  &pool->region);
+
+    } else {
+        if (pool->pool_id.len == 0 || pool->pool_id.len > 64) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid user pool id \"%V\"",
+                               &pool->pool_id);
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_http_cognito_auth_cstr(cf, &pool->issuers, arg->issuer.data,
+                                        arg->issuer.len);
+    }
+
+    if (rv != NGX_CONF_OK || arg->multi.len == 0) {
+        return rv;
+    }
+
+    multi = arg->multi;
+
+    if (ngx_strcmp(multi.data, "on") == 0) {
+        if (pool->region.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"multi_region=on\" needs a pool id "
+                               "with a region; name the primary region");
+            return NGX_CONF_ERROR;
+        }
+
+        multi = pool->region;
+
+    } else {
+        for (n = 0; n < multi.len; n++) {
+            if (!(islower(multi.data[n]) || isdigit(multi.data[n])
+                  || multi.data[n] == '-'))
+            {
+                break;
+            }
+        }
+
+        if (n != multi.len || multi.len < 4 || multi.len > 32) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"multi_region=%V\": expected "
+                               "on or a region such as us-east-1", &multi);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return ngx_http_cognito_auth_add_issuer(cf, pool,
+                              "https://issuer-cognito-idp.%V.amazonaws.com/%V",
+                              &multi);
 }
 
 
@@ -2363,7 +2464,7 @@ ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_cognito_auth_loc_conf_t *calcf = conf;
 
     ngx_str_t                           *value;
-    ngx_uint_t                           i, j;
+    ngx_uint_t                           i;
     ngx_http_cognito_auth_pool_t        *pool, **pp;
     ngx_http_cognito_auth_main_conf_t   *camcf;
 
@@ -2387,21 +2488,11 @@ ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    pool = camcf->pools.elts;
-
     for (i = 1; i < cf->args->nelts; i++) {
 
-        for (j = 0; j < camcf->pools.nelts; j++) {
-            if (pool[j].name.len == value[i].len
-                && ngx_strncmp(pool[j].name.data, value[i].data,
-                               value[i].len)
-                   == 0)
-            {
-                break;
-            }
-        }
+        pool = ngx_http_cognito_auth_find_pool(camcf, &value[i]);
 
-        if (j == camcf->pools.nelts) {
+        if (pool == NULL) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "unknown cognito_auth_pool \"%V\" (pools "
                                "must be defined at http level before use)",
@@ -2414,7 +2505,7 @@ ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        *pp = &pool[j];
+        *pp = pool;
     }
 
     return NGX_CONF_OK;
@@ -2588,82 +2679,6 @@ ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf, ngx_command_t *cmd,
                        "invalid parameter \"%V\": expected claim=NAME or "
                        "group=REGEX", &value[1]);
     return NGX_CONF_ERROR;
-}
-
-
-/* cognito_auth_set_header Name value; */
-
-static char *
-ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
-
-    u_char                             *p;
-    ngx_str_t                          *value;
-    ngx_uint_t                          i;
-    ngx_http_cognito_auth_header_t     *h;
-
-    value = cf->args->elts;
-
-    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
-        if (!(isalnum(*p) || *p == '-' || *p == '_')) {
-            break;
-        }
-    }
-
-    if (value[1].len == 0 || p != value[1].data + value[1].len) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid header name \"%V\"", &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    for (i = 0; ngx_http_cognito_auth_parsed_headers[i].len; i++) {
-        if (value[1].len == ngx_http_cognito_auth_parsed_headers[i].len
-            && ngx_strncasecmp(value[1].data,
-                               ngx_http_cognito_auth_parsed_headers[i].data,
-                               value[1].len)
-               == 0)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"%V\" is parsed by nginx itself and cannot "
-                               "be set by cognito_auth_set_header; use "
-                               "proxy_set_header", &value[1]);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    if (calcf->headers == NGX_CONF_UNSET_PTR) {
-        calcf->headers = ngx_array_create(cf->pool, 4,
-                                    sizeof(ngx_http_cognito_auth_header_t));
-        if (calcf->headers == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    h = calcf->headers->elts;
-
-    for (i = 0; i < calcf->headers->nelts; i++) {
-        if (ngx_http_cognito_auth_same_header(&h[i].name, &value[1])) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "duplicate cognito_auth_set_header \"%V\"",
-                               &value[1]);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    h = ngx_array_push(calcf->headers);
-    if (h == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    h->name = value[1];
-
-    if (ngx_http_cognito_auth_compile(cf, &value[2], &h->value) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
 }
 
 

@@ -106,7 +106,10 @@ typedef struct {
     /* jwks_file: keys parsed once at configuration time */
     cognito_keyset_t              *file_keys;
 
-    /* jwks=: this worker's keys, rebuilt when the zone's generation moves */
+    /*
+     * Per worker, never set during configuration: jwks= keys this worker
+     * parsed, rebuilt when the zone's generation moves; freed at exit.
+     */
     cognito_keyset_t              *keys;
     ngx_pool_t                    *keys_pool;
     uint64_t                       generation;
@@ -121,14 +124,20 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_shm_zone_t                *shm_zone;
 
     ngx_uint_t                     cache_size;
-    ngx_http_cognito_auth_cache_t *cache;       /* this worker's */
-    ngx_pool_t                    *cache_pool;
 
     /* cognito_auth_revocation_list */
     ngx_str_t                      revocation_file;
     ngx_msec_t                     revocation_check;
     cognito_revocation_t          *revocation_conf;   /* read at load */
-    cognito_revocation_t          *revocation;        /* this worker's */
+
+    /*
+     * Per worker: set up by init_process (the module's dispatch) and
+     * changed only by the worker itself, freed by exit_process.
+     */
+    ngx_http_cognito_auth_cache_t *cache;       /* NULL: no cache */
+    ngx_pool_t                    *cache_pool;
+    cognito_revocation_t          *revocation;  /* revocation_conf until the
+                                                   timer loads a new one */
     ngx_file_uniq_t                revocation_uniq;
     time_t                         revocation_mtime;
     off_t                          revocation_size;
@@ -140,6 +149,20 @@ typedef struct {
     ngx_str_t                      name;
     ngx_http_complex_value_t       value;
 } ngx_http_cognito_auth_header_t;
+
+
+/* a small local file read whole: jwks_file=, the revocation list */
+typedef struct {
+    ngx_str_t                      name;     /* NUL-terminated */
+    size_t                         max;
+    ngx_file_info_t                fi;
+    u_char                        *data;     /* ngx_alloc(); the caller
+                                                frees it */
+    size_t                         len;
+    char                          *failed;   /* the call that failed */
+    ngx_err_t                      err;
+    unsigned                       opened:1;
+} ngx_http_cognito_auth_file_t;
 
 
 typedef struct {
@@ -221,8 +244,6 @@ ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
     ngx_http_request_t *r);
 
 /* ngx_http_cognito_auth_jwks.c */
-char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 char *ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_t *pool);
 ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
@@ -230,19 +251,39 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
-void ngx_http_cognito_auth_exit_process(ngx_cycle_t *cycle);
+void ngx_http_cognito_auth_jwks_exit(
+    ngx_http_cognito_auth_main_conf_t *camcf);
+
+/* ngx_http_cognito_auth_zone.c */
+char *ngx_http_cognito_auth_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
+    ngx_http_cognito_auth_zone_ctx_t *zctx,
+    ngx_http_cognito_auth_pool_t *pool);
+ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
+    ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_pool_t *pool);
 
 /* ngx_http_cognito_auth_cache.c */
+char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
 void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+void ngx_http_cognito_auth_cache_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf);
+void ngx_http_cognito_auth_cache_exit(
+    ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_revoke.c */
 char *ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-ngx_int_t ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle);
+ngx_int_t ngx_http_cognito_auth_read_file(ngx_http_cognito_auth_file_t *file,
+    ngx_log_t *log);
+void ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_revocation_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 
@@ -251,9 +292,6 @@ void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
     ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted);
-ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
-    ngx_http_cognito_auth_zone_ctx_t *zctx,
-    ngx_http_cognito_auth_pool_t *pool);
 char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
@@ -265,6 +303,11 @@ char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_headers.c */
+char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev);
 ngx_int_t ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,

@@ -9,7 +9,8 @@
  * the file's inode, size and mtime: a rewrite in place with the same size
  * within one timestamp tick (a second on some filesystems, a jiffy on
  * others) leaves all three as they were.  The file is local and capped at
- * COGNITO_REVOCATION_MAX_LEN; requests never touch it.
+ * COGNITO_REVOCATION_MAX_LEN; requests never touch it.  The file reader
+ * here also reads jwks_file= for the JWKS.
  */
 
 
@@ -114,91 +115,138 @@ ngx_http_cognito_auth_revocation_read(ngx_log_t *log, ngx_str_t *name,
     ngx_file_info_t *fi, cognito_revocation_t *current,
     cognito_revocation_t **rl, cognito_err_t *err)
 {
-    u_char      *buf;
-    size_t       size;
-    ssize_t      n;
-    ngx_fd_t     fd;
-    ngx_int_t    rc;
+    ngx_int_t                      rc;
+    ngx_http_cognito_auth_file_t   file;
 
     static const char  *open_failed = "cannot be opened";
     static const char  *too_large = "too large";
     static const char  *read_failed = "cannot be read";
 
-    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      ngx_open_file_n " \"%V\" failed", name);
-        err->msg = open_failed;
+    ngx_memzero(&file, sizeof(ngx_http_cognito_auth_file_t));
+
+    file.name = *name;
+    file.max = COGNITO_REVOCATION_MAX_LEN;
+
+    rc = ngx_http_cognito_auth_read_file(&file, log);
+
+    if (file.opened) {
+        *fi = file.fi;
+    }
+
+    if (rc == NGX_DECLINED) {
+        err->msg = too_large;
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        if (!file.opened) {
+            ngx_log_error(NGX_LOG_ERR, log, file.err,
+                          ngx_open_file_n " \"%V\" failed", name);
+            err->msg = open_failed;
+
+        } else {
+            err->msg = read_failed;
+        }
+
         return NGX_ERROR;
     }
 
     rc = NGX_ERROR;
-    buf = NULL;
 
-    if (ngx_fd_info(fd, fi) == NGX_FILE_ERROR) {
-        err->msg = read_failed;
-        goto done;
-    }
-
-    size = (size_t) ngx_file_size(fi);
-
-    if (size > COGNITO_REVOCATION_MAX_LEN) {
-        err->msg = too_large;
-        goto done;
-    }
-
-    buf = ngx_alloc(size + 1, log);
-    if (buf == NULL) {
-        err->msg = read_failed;
-        goto done;
-    }
-
-    n = ngx_read_fd(fd, buf, size);
-
-    if (n != (ssize_t) size) {
-        err->msg = read_failed;
-        goto done;
-    }
-
-    if (cognito_revocation_same(current, (const char *) buf, size)) {
+    if (cognito_revocation_same(current, (const char *) file.data, file.len)) {
         rc = NGX_DECLINED;
 
-    } else if (cognito_revocation_load((const char *) buf, size, rl, err)
+    } else if (cognito_revocation_load((const char *) file.data, file.len,
+                                       rl, err)
                == COGNITO_OK)
     {
         rc = NGX_OK;
     }
 
-done:
+    ngx_free(file.data);
 
-    if (buf != NULL) {
-        ngx_free(buf);
+    return rc;
+}
+
+
+/*
+ * Reads a small local file whole (the revocation list, jwks_file=) into
+ * memory from ngx_alloc(), for the caller to free.  NGX_OK; NGX_DECLINED
+ * when it is larger than file->max; NGX_ERROR: file->failed names the call
+ * that failed and file->err its error (NULL: out of memory).
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_read_file(ngx_http_cognito_auth_file_t *file,
+    ngx_log_t *log)
+{
+    ssize_t    n;
+    ngx_fd_t   fd;
+    ngx_int_t  rc;
+
+    file->data = NULL;
+    file->len = 0;
+
+    fd = ngx_open_file(file->name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        file->err = ngx_errno;
+        file->failed = ngx_open_file_n;
+        return NGX_ERROR;
     }
+
+    file->opened = 1;
+
+    rc = NGX_ERROR;
+
+    if (ngx_fd_info(fd, &file->fi) == NGX_FILE_ERROR) {
+        file->err = ngx_errno;
+        file->failed = ngx_fd_info_n;
+        goto done;
+    }
+
+    file->len = (size_t) ngx_file_size(&file->fi);
+
+    if (file->len > file->max) {
+        rc = NGX_DECLINED;
+        goto done;
+    }
+
+    file->data = ngx_alloc(file->len + 1, log);
+    if (file->data == NULL) {
+        goto done;
+    }
+
+    n = ngx_read_fd(fd, file->data, file->len);
+
+    if (n != (ssize_t) file->len) {
+        file->err = (n == -1) ? ngx_errno : 0;
+        file->failed = ngx_read_fd_n;
+        ngx_free(file->data);
+        file->data = NULL;
+        goto done;
+    }
+
+    rc = NGX_OK;
+
+done:
 
     if (ngx_close_file(fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
-                      ngx_close_file_n " \"%V\" failed", name);
+                      ngx_close_file_n " \"%V\" failed", &file->name);
     }
 
     return rc;
 }
 
 
-ngx_int_t
-ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle)
+/* each worker watches the file on a timer of its own */
+
+void
+ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf)
 {
-    ngx_http_conf_ctx_t                *hctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
-
-    hctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
-    if (hctx == NULL) {
-        return NGX_OK;
-    }
-
-    camcf = hctx->main_conf[ngx_http_cognito_auth_module.ctx_index];
-
-    if (camcf == NULL || camcf->revocation_file.data == NULL) {
-        return NGX_OK;
+    if (camcf->revocation_file.data == NULL) {
+        return;
     }
 
     camcf->revocation_ev.handler = ngx_http_cognito_auth_revocation_timer;
@@ -207,8 +255,6 @@ ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle)
     camcf->revocation_ev.cancelable = 1;
 
     ngx_add_timer(&camcf->revocation_ev, camcf->revocation_check);
-
-    return NGX_OK;
 }
 
 

@@ -189,3 +189,95 @@ expected error=401 or error=403
 --- must_die
 --- error_log
 "cognito_auth" directive is duplicate
+
+
+
+=== TEST 18: unknown pool parameter
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json jwks_ttl;
+--- config
+--- must_die
+--- error_log
+invalid cognito_auth_pool parameter "jwks_ttl"
+
+
+
+=== TEST 19: bad jwks_ttl and jwks_refresh_min
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json jwks_refresh_min=1m jwks_ttl=;
+--- config
+--- must_die
+--- error_log
+invalid duration in "jwks_ttl="
+
+
+
+=== TEST 20: a trailing comma in algs=
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json algs=RS256,;
+--- config
+--- must_die
+--- error_log
+invalid "algs=RS256,": only RS256, RS384 and RS512 may be listed
+
+
+
+=== TEST 21: bad multi_region=
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json multi_region=EU;
+--- config
+--- must_die
+--- error_log
+invalid "multi_region=EU": expected on or a region such as us-east-1
+
+
+
+=== TEST 22: multi_region=on needs a region in the pool id
+--- http_config
+    cognito_auth_pool main anything client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json issuer=https://idp.example.com multi_region=on;
+--- config
+--- must_die
+--- error_log
+"multi_region=on" needs a pool id with a region
+
+
+
+=== TEST 23: bad issuer=
+--- http_config
+    cognito_auth_pool main anything client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json issuer=ftp://idp.example.com;
+--- config
+--- must_die
+--- error_log
+invalid "issuer=" URL "ftp://idp.example.com"
+
+
+
+=== TEST 24: jwks= must be a URI
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks=_cognito_jwks;
+--- config
+--- must_die
+--- error_log
+"jwks=" must name a location URI such as /_cognito_jwks, not "_cognito_jwks"
+
+
+
+=== TEST 25: a JWKS file that does not exist
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/no-such-jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*open\(\) ".*no-such-jwks\.json" failed/
+
+
+
+=== TEST 26: an explicit issuer accepts any pool id
+--- http_config
+    cognito_auth_pool main anything client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json issuer=https://idp.example.com multi_region=eu-west-1 leeway=5s;
+--- config
+    location = /t { echo ok; }
+--- request
+GET /t
+--- response_body
+ok
