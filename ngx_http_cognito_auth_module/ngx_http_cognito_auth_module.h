@@ -1,6 +1,9 @@
 
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * The glue's shared types and its cross-file functions.  Each section
+ * names the file that owns it; only that file writes what it declares.
  */
 
 
@@ -24,7 +27,10 @@
 #define NGX_HTTP_COGNITO_AUTH_CACHE_SIZE   1024  /* verified tokens */
 
 
-/* reasons beyond the core's codes, for $cognito_error and metrics */
+/*
+ * Reasons beyond the core's codes, for $cognito_error and metrics: the
+ * verdict's (ngx_http_cognito_auth_handler.c), named by _metrics.c.
+ */
 #define NGX_HTTP_COGNITO_AUTH_GROUP_DENIED      (COGNITO_ERR_LAST + 0)
 #define NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED      (COGNITO_ERR_LAST + 1)
 #define NGX_HTTP_COGNITO_AUTH_TENANT_MISSING    (COGNITO_ERR_LAST + 2)
@@ -33,11 +39,15 @@
 #define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 5)
 
 
+/* cognito_auth_tenant: parsed by _module.c, applied by _handler.c */
 #define NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM  1
 #define NGX_HTTP_COGNITO_AUTH_TENANT_GROUP  2
 
 
-/* a pool's state in the shared zone: bytes and counters only */
+/*
+ * The shared zone (ngx_http_cognito_auth_jwks.c; _metrics.c adds to the
+ * counters).  A pool's state in it: bytes and counters only.
+ */
 typedef struct {
     u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
     size_t                         key_len;
@@ -81,7 +91,10 @@ typedef struct {
 } ngx_http_cognito_auth_zone_ctx_t;
 
 
-/* one configured user pool (cognito_auth_pool) */
+/*
+ * One configured user pool (cognito_auth_pool): parsed by _module.c; its
+ * keys are _jwks.c's.
+ */
 typedef struct {
     ngx_str_t                      name;
     ngx_str_t                      pool_id;
@@ -113,9 +126,11 @@ typedef struct {
 } ngx_http_cognito_auth_pool_t;
 
 
+/* ngx_http_cognito_auth_cache.c's, opaque */
 typedef struct ngx_http_cognito_auth_cache_s  ngx_http_cognito_auth_cache_t;
 
 
+/* _module.c's; the cache and revocation fields are their files' */
 struct ngx_http_cognito_auth_main_conf_s {
     ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
     ngx_shm_zone_t                *shm_zone;
@@ -135,6 +150,11 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_event_t                    revocation_ev;
 };
 
+
+/*
+ * Location configuration: _module.c parses and merges it; cognito_auth_
+ * set_header's entries are applied by _headers.c.
+ */
 
 typedef struct {
     ngx_str_t                      name;
