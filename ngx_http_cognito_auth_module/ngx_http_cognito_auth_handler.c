@@ -422,8 +422,7 @@ ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
         v->pools = mv->pools;
         v->source = mv->source;
 
-        ngx_http_cognito_auth_token_verdict(ctx, mv->sig_code,
-                                                   mv->sig_msg);
+        ngx_http_cognito_auth_token_verdict(ctx, mv->sig_code, mv->sig_msg);
 
     } else {
         ngx_http_cognito_auth_token_verdict(ctx, COGNITO_ERR_TOKEN_MISSING,
