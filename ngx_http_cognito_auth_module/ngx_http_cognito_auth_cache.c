@@ -195,13 +195,20 @@ ngx_http_cognito_auth_cache_exit(ngx_http_cognito_auth_main_conf_t *camcf)
 }
 
 
+/*
+ * Looks the token up by its digest, for a location with these pools.
+ * NGX_OK: found, *found holds a new reference to the parsed token, its
+ * pool and the pool's key generation when it was stored; NGX_DECLINED:
+ * not found, digest holds the token's digest for a store; NGX_ABORT: no
+ * cache here (off, not built, or no digest).
+ */
+
 ngx_int_t
-ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
-    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_str_t *token)
+ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r, ngx_array_t *pools,
+    ngx_str_t *token, u_char *digest, ngx_http_cognito_auth_cached_t *found)
 {
     ngx_uint_t                        i;
-    ngx_http_cognito_auth_pool_t       **pools;
+    ngx_http_cognito_auth_pool_t       **pool;
     ngx_http_cognito_auth_cache_t       *cache;
     ngx_http_cognito_auth_centry_t      *e;
     ngx_http_cognito_auth_main_conf_t   *camcf;
@@ -210,19 +217,17 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
 
     cache = camcf->cache;
     if (cache == NULL) {
-        return NGX_DECLINED;
+        return NGX_ABORT;
     }
 
     if (cognito_digest(cache->digest, (const char *) token->data, token->len,
-                       ctx->digest)
+                       digest)
         != COGNITO_OK)
     {
-        return NGX_DECLINED;
+        return NGX_ABORT;
     }
 
-    ctx->digested = 1;
-
-    e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);
+    e = ngx_http_cognito_auth_cache_find(cache, digest);
 
     if (e == NULL) {
         (void) ngx_atomic_fetch_add(cache->misses, 1);
@@ -237,15 +242,15 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    pools = calcf->pools->elts;
+    pool = pools->elts;
 
-    for (i = 0; i < calcf->pools->nelts; i++) {
-        if (pools[i] == e->pool) {
+    for (i = 0; i < pools->nelts; i++) {
+        if (pool[i] == e->pool) {
             break;
         }
     }
 
-    if (i == calcf->pools->nelts) {
+    if (i == pools->nelts) {
         (void) ngx_atomic_fetch_add(cache->misses, 1);
         return NGX_DECLINED;
     }
@@ -255,28 +260,25 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
 
     (void) ngx_atomic_fetch_add(cache->hits, 1);
 
-    ctx->tok = cognito_token_ref(e->tok);
-    ctx->pool = e->pool;
-    ctx->cached_generation = e->generation;
-    ctx->cached = 1;
+    found->tok = cognito_token_ref(e->tok);
+    found->pool = e->pool;
+    found->generation = e->generation;
 
     return NGX_OK;
 }
 
 
+/* a token whose signature and claims checked out, under its digest */
+
 void
-ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx)
+ngx_http_cognito_auth_cache_store(ngx_http_request_t *r, u_char *digest,
+    cognito_token_t *tok, ngx_http_cognito_auth_pool_t *pool)
 {
     time_t                               exp;
     ngx_queue_t                         *q;
     ngx_http_cognito_auth_cache_t       *cache;
     ngx_http_cognito_auth_centry_t      *e, **b;
     ngx_http_cognito_auth_main_conf_t   *camcf;
-
-    if (!ctx->digested || ctx->cached) {
-        return;
-    }
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
 
@@ -285,13 +287,13 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
         return;
     }
 
-    exp = cognito_token_exp(ctx->tok);
+    exp = cognito_token_exp(tok);
 
     if (exp <= ngx_time()) {
         return;
     }
 
-    e = ngx_http_cognito_auth_cache_find(cache, ctx->digest);
+    e = ngx_http_cognito_auth_cache_find(cache, digest);
     if (e != NULL) {
         ngx_http_cognito_auth_cache_drop(cache, e);
     }
@@ -307,19 +309,17 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
 
     e = ngx_queue_data(q, ngx_http_cognito_auth_centry_t, queue);
 
-    ngx_memcpy(e->digest, ctx->digest, COGNITO_DIGEST_LEN);
-    e->pool = ctx->pool;
-    e->generation = ctx->pool->generation;
+    ngx_memcpy(e->digest, digest, COGNITO_DIGEST_LEN);
+    e->pool = pool;
+    e->generation = pool->generation;
     e->expires = exp;
-    e->tok = cognito_token_ref(ctx->tok);
+    e->tok = cognito_token_ref(tok);
 
     b = ngx_http_cognito_auth_cache_bucket(cache, e->digest);
     e->next = *b;
     *b = e;
 
     ngx_queue_insert_head(&cache->lru, &e->queue);
-
-    ctx->cached = 1;
 }
 
 

@@ -70,11 +70,8 @@ ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     for (i = 0; ngx_http_cognito_auth_parsed_headers[i].len; i++) {
-        if (value[1].len == ngx_http_cognito_auth_parsed_headers[i].len
-            && ngx_strncasecmp(value[1].data,
-                               ngx_http_cognito_auth_parsed_headers[i].data,
-                               value[1].len)
-               == 0)
+        if (ngx_http_cognito_auth_same_header(&value[1],
+                                    &ngx_http_cognito_auth_parsed_headers[i]))
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"%V\" is parsed by nginx itself and cannot "

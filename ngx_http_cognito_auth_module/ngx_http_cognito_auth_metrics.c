@@ -14,7 +14,6 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
-static const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);
 static ngx_int_t ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r);
 static u_char *ngx_http_cognito_auth_metrics_slot(u_char *p,
     ngx_str_t *pool, ngx_http_cognito_auth_slot_t *slot, ngx_uint_t fetched,
@@ -30,7 +29,9 @@ static const char  *ngx_http_cognito_auth_policy_reasons[] = {
 };
 
 
-static const char *
+/* a reason's stable name, for $cognito_error and the metrics */
+
+const char *
 ngx_http_cognito_auth_reason_name(ngx_uint_t reason)
 {
     if (reason < COGNITO_ERR_LAST) {
@@ -45,34 +46,34 @@ ngx_http_cognito_auth_reason_name(ngx_uint_t reason)
 }
 
 
+/*
+ * For _jwks.c's "no keys": the handler now sets the same verdict itself
+ * from get_keys' result; this goes once _jwks.c no longer calls it.
+ */
+
 void
 ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
     ngx_uint_t reason)
 {
-    ctx->why = reason;
-    ctx->error.data = (u_char *) ngx_http_cognito_auth_reason_name(reason);
-    ctx->error.len = ngx_strlen(ctx->error.data);
+    ctx->verdict.reason = reason;
+    ctx->verdict.error.data = (u_char *)
+                                  ngx_http_cognito_auth_reason_name(reason);
+    ctx->verdict.error.len = ngx_strlen(ctx->verdict.error.data);
 }
 
 
-/* once per request: accepted, or rejected for ctx->reason */
+/* a final verdict: accepted (COGNITO_OK) or rejected for reason */
 
 void
 ngx_http_cognito_auth_count(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted)
+    ngx_http_cognito_auth_pool_t *pool, ngx_uint_t reason)
 {
     ngx_http_cognito_auth_slot_t       *slot;
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
-    if (ctx->counted) {
-        return;
-    }
-
-    ctx->counted = 1;
-
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
 
-    slot = ngx_http_cognito_auth_counters(camcf, ctx->pool);
+    slot = ngx_http_cognito_auth_counters(camcf, pool);
 
     if (slot == NULL) {
         return;
@@ -80,11 +81,11 @@ ngx_http_cognito_auth_count(ngx_http_request_t *r,
 
     /* counters are atomic: no lock on the request path */
 
-    if (accepted) {
+    if (reason == COGNITO_OK) {
         (void) ngx_atomic_fetch_add(&slot->accepted, 1);
 
-    } else if (ctx->why < NGX_HTTP_COGNITO_AUTH_NREASONS) {
-        (void) ngx_atomic_fetch_add(&slot->rejected[ctx->why], 1);
+    } else if (reason < NGX_HTTP_COGNITO_AUTH_NREASONS) {
+        (void) ngx_atomic_fetch_add(&slot->rejected[reason], 1);
     }
 }
 

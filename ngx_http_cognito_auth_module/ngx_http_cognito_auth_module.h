@@ -1,6 +1,9 @@
 
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
+ *
+ * The glue's shared types and its cross-file functions.  Each section
+ * names the file that owns it; only that file writes what it declares.
  */
 
 
@@ -24,7 +27,10 @@
 #define NGX_HTTP_COGNITO_AUTH_CACHE_SIZE   1024  /* verified tokens */
 
 
-/* reasons beyond the core's codes, for $cognito_error and metrics */
+/*
+ * Reasons beyond the core's codes, for $cognito_error and metrics: the
+ * verdict's (ngx_http_cognito_auth_handler.c), named by _metrics.c.
+ */
 #define NGX_HTTP_COGNITO_AUTH_GROUP_DENIED      (COGNITO_ERR_LAST + 0)
 #define NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED      (COGNITO_ERR_LAST + 1)
 #define NGX_HTTP_COGNITO_AUTH_TENANT_MISSING    (COGNITO_ERR_LAST + 2)
@@ -33,11 +39,15 @@
 #define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 5)
 
 
+/* cognito_auth_tenant: parsed by _module.c, applied by _handler.c */
 #define NGX_HTTP_COGNITO_AUTH_TENANT_CLAIM  1
 #define NGX_HTTP_COGNITO_AUTH_TENANT_GROUP  2
 
 
-/* a pool's state in the shared zone: bytes and counters only */
+/*
+ * The shared zone (ngx_http_cognito_auth_jwks.c; _metrics.c adds to the
+ * counters).  A pool's state in it: bytes and counters only.
+ */
 typedef struct {
     u_char                         key[NGX_HTTP_COGNITO_AUTH_KEY_LEN];
     size_t                         key_len;
@@ -81,7 +91,10 @@ typedef struct {
 } ngx_http_cognito_auth_zone_ctx_t;
 
 
-/* one configured user pool (cognito_auth_pool) */
+/*
+ * One configured user pool (cognito_auth_pool): parsed by _module.c; its
+ * keys are _jwks.c's.
+ */
 typedef struct {
     ngx_str_t                      name;
     ngx_str_t                      pool_id;
@@ -116,9 +129,11 @@ typedef struct {
 } ngx_http_cognito_auth_pool_t;
 
 
+/* ngx_http_cognito_auth_cache.c's, opaque */
 typedef struct ngx_http_cognito_auth_cache_s  ngx_http_cognito_auth_cache_t;
 
 
+/* _module.c's; the cache and revocation fields are their files' */
 struct ngx_http_cognito_auth_main_conf_s {
     ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
     ngx_shm_zone_t                *shm_zone;
@@ -144,6 +159,11 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_event_t                    revocation_ev;
 };
 
+
+/*
+ * Location configuration: _module.c parses and merges it; cognito_auth_
+ * set_header's entries are applied by _headers.c.
+ */
 
 typedef struct {
     ngx_str_t                      name;
@@ -194,54 +214,106 @@ typedef struct {
 } ngx_http_cognito_auth_loc_conf_t;
 
 
-typedef struct {
-    cognito_token_t               *tok;
-    ngx_http_cognito_auth_pool_t  *pool;
-    ngx_str_t                      token;
+/*
+ * The request pipeline (ngx_http_cognito_auth_handler.c).  The token's
+ * progress, as auth_request's: nothing done; the token read and its pool
+ * known, the pool's keys loading (a fetch started, or another request's
+ * awaited: ctx->fetching and ctx->fetch_done tell which); the token
+ * decided.  Each location then decides its own verdict from the token's.
+ */
 
-    /* what the verdict was made for: a location's pools and token source */
+typedef enum {
+    NGX_HTTP_COGNITO_AUTH_NEW = 0,
+    NGX_HTTP_COGNITO_AUTH_KEYS,           /* waiting for the pool's keys */
+    NGX_HTTP_COGNITO_AUTH_REFRESH,        /* unknown kid: a refresh asked */
+    NGX_HTTP_COGNITO_AUTH_DECIDED         /* sig_code holds the verdict */
+} ngx_http_cognito_auth_state_e;
+
+
+/* what the cache holds for this request's token */
+typedef enum {
+    NGX_HTTP_COGNITO_AUTH_CACHE_NONE = 0, /* no cache, or no digest */
+    NGX_HTTP_COGNITO_AUTH_CACHE_MISS,     /* digest known, not stored */
+    NGX_HTTP_COGNITO_AUTH_CACHE_HIT,      /* found: check its generation */
+    NGX_HTTP_COGNITO_AUTH_CACHE_HELD      /* found, or stored */
+} ngx_http_cognito_auth_cache_e;
+
+
+/*
+ * The verdict: the token's (parse, pool, signature), kept for as long as
+ * the request stays with the same pools, token source and token, and the
+ * location's (claims, policy).  status, reason, error and desc are set by
+ * ngx_http_cognito_auth_set_verdict() alone.
+ */
+
+typedef struct {
+    /* what it was made for: a location's pools and token source */
     ngx_array_t                   *pools;
     ngx_http_complex_value_t      *source;    /* NULL: Authorization */
+    ngx_str_t                      token;
 
-    u_char                         digest[COGNITO_DIGEST_LEN];
-    uint64_t                       cached_generation;
-
+    cognito_token_t               *tok;       /* a reference of its own */
+    ngx_http_cognito_auth_pool_t  *pool;
     cognito_code_e                 sig_code;  /* parse and signature */
     const char                    *sig_msg;
-    cognito_code_e                 code;      /* with this location's rules */
-    const char                    *msg;
-    ngx_uint_t                     why;       /* code or policy reason */
+
+    /* this location's */
+    ngx_uint_t                     status;    /* NGX_OK (allowed, or not
+                                                 decided yet), 401, 403,
+                                                 503 */
+    ngx_uint_t                     reason;    /* a cognito_code_e or a
+                                                 policy reason */
     ngx_str_t                      error;     /* $cognito_error */
-    ngx_str_t                      reason;    /* policy verdict */
+    ngx_str_t                      desc;      /* error_description */
     ngx_str_t                      tenant;
+    unsigned                       valid:1;   /* token and claims good */
+} ngx_http_cognito_auth_verdict_t;
+
+
+/* a verified-token cache entry, as a lookup returns it */
+typedef struct {
+    cognito_token_t               *tok;       /* a new reference */
+    ngx_http_cognito_auth_pool_t  *pool;
+    uint64_t                       generation;
+} ngx_http_cognito_auth_cached_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_state_e    state;
+    ngx_http_cognito_auth_verdict_t  verdict;
+
+    ngx_http_cognito_auth_cache_e    cache;
+    uint64_t                         cached_generation;
+    u_char                           digest[COGNITO_DIGEST_LEN];
 
     /* the module's own rejection: its JSON body, for the output filter */
-    ngx_str_t                      reject_body;
-    ngx_uint_t                     reject_status;
-    void                          *reject_conf;  /* its location's calcf */
+    ngx_str_t                        reject_body;
+    ngx_uint_t                       reject_status;
+    void                            *reject_conf;  /* its location's calcf */
 
-    ngx_http_request_t            *sr;        /* JWKS subrequest */
-    ngx_buf_t                     *body;      /* its body, bounded */
-    ngx_uint_t                     waits;
+    /* the JWKS fetch: ngx_http_cognito_auth_jwks.c and _filter.c */
+    ngx_http_request_t              *sr;
+    ngx_buf_t                       *body;         /* its body, bounded */
+    ngx_uint_t                       waits;
 
-    unsigned                       parsed:1;
-    unsigned                       verified:1;  /* signature checked */
-    unsigned                       valid:1;     /* and claims too */
-    unsigned                       fetching:1;
-    unsigned                       fetch_done:1;
-    unsigned                       fetch_tried:1;
-    unsigned                       too_big:1;
-    unsigned                       body_done:1;
-    unsigned                       forced:1;
-    unsigned                       rejected:1;
-    unsigned                       digested:1;
-    unsigned                       cached:1;
-    unsigned                       counted:1;
+    unsigned                         fetching:1;
+    unsigned                         fetch_done:1;
+    unsigned                         fetch_tried:1;
+    unsigned                         too_big:1;
+    unsigned                         body_done:1;
+
+    unsigned                         counted:1;    /* in the metrics */
 } ngx_http_cognito_auth_ctx_t;
 
 
+/* ngx_http_cognito_auth_handler.c */
+ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r);
 ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
     ngx_http_request_t *r);
+ngx_int_t ngx_http_cognito_auth_claim_text(ngx_http_request_t *r,
+    cognito_token_t *tok, const char **path, size_t npath, ngx_uint_t list,
+    ngx_str_t *value);
 
 /* ngx_http_cognito_auth_jwks.c */
 char *ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
@@ -268,10 +340,10 @@ ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
 char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
-    ngx_http_cognito_auth_loc_conf_t *calcf,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *token);
-void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx);
+    ngx_array_t *pools, ngx_str_t *token, u_char *digest,
+    ngx_http_cognito_auth_cached_t *found);
+void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r, u_char *digest,
+    cognito_token_t *tok, ngx_http_cognito_auth_pool_t *pool);
 void ngx_http_cognito_auth_cache_init(ngx_cycle_t *cycle,
     ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_cache_exit(
@@ -288,16 +360,15 @@ void ngx_http_cognito_auth_revocation_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 
 /* ngx_http_cognito_auth_metrics.c */
+const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);
 void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
     ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t accepted);
+    ngx_http_cognito_auth_pool_t *pool, ngx_uint_t reason);
 char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_variables.c */
-ngx_int_t ngx_http_cognito_auth_sanitize(ngx_http_request_t *r,
-    u_char **data, size_t *len);
 ngx_int_t ngx_http_cognito_auth_add_variables(ngx_conf_t *cf);
 char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

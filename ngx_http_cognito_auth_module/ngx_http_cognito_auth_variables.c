@@ -29,9 +29,6 @@ typedef struct {
 
 static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_cognito_auth_render(ngx_http_request_t *r,
-    cognito_token_t *tok, const char **path, size_t npath, ngx_uint_t list,
-    ngx_http_variable_value_t *v);
 static ngx_int_t ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
@@ -191,57 +188,6 @@ ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/*
- * Claims are attacker-influenced text (custom attributes): control bytes
- * would split a header or a log line, so they are %XX-escaped.
- */
-
-ngx_int_t
-ngx_http_cognito_auth_sanitize(ngx_http_request_t *r, u_char **data,
-    size_t *len)
-{
-    u_char      *p, *d, *last;
-    ngx_uint_t   n;
-
-    static u_char  hex[] = "0123456789ABCDEF";
-
-    n = 0;
-    last = *data + *len;
-
-    for (p = *data; p < last; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            n++;
-        }
-    }
-
-    if (n == 0) {
-        return NGX_OK;
-    }
-
-    d = ngx_pnalloc(r->pool, *len + 2 * n);
-    if (d == NULL) {
-        return NGX_ERROR;
-    }
-
-    *data = d;
-
-    for (p = last - *len; p < last; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            *d++ = '%';
-            *d++ = hex[*p >> 4];
-            *d++ = hex[*p & 0xf];
-            continue;
-        }
-
-        *d++ = *p;
-    }
-
-    *len += 2 * n;
-
-    return NGX_OK;
-}
-
-
 static ngx_http_cognito_auth_ctx_t *
 ngx_http_cognito_auth_valid_ctx(ngx_http_request_t *r)
 {
@@ -249,7 +195,7 @@ ngx_http_cognito_auth_valid_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_cognito_auth_get_ctx(r);
 
-    if (ctx == NULL || !ctx->valid || ctx->tok == NULL) {
+    if (ctx == NULL || !ctx->verdict.valid || ctx->verdict.tok == NULL) {
         return NULL;
     }
 
@@ -266,6 +212,7 @@ ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
 
     const char                   *path[1];
     ngx_int_t                     rc;
+    ngx_str_t                     value;
     ngx_http_cognito_auth_ctx_t  *ctx;
 
     ctx = ngx_http_cognito_auth_valid_ctx(r);
@@ -275,13 +222,13 @@ ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    rc = ngx_http_cognito_auth_render(r, ctx->tok, claim->path, claim->npath,
-                                      claim->list, v);
+    rc = ngx_http_cognito_auth_claim_text(r, ctx->verdict.tok, claim->path,
+                                          claim->npath, claim->list, &value);
 
     if (rc == NGX_DECLINED && claim->fallback) {
         path[0] = claim->fallback;
-        rc = ngx_http_cognito_auth_render(r, ctx->tok, path, 1, claim->list,
-                                          v);
+        rc = ngx_http_cognito_auth_claim_text(r, ctx->verdict.tok, path, 1,
+                                              claim->list, &value);
     }
 
     if (rc == NGX_DECLINED) {
@@ -289,54 +236,12 @@ ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    return rc;
-}
-
-
-static ngx_int_t
-ngx_http_cognito_auth_render(ngx_http_request_t *r, cognito_token_t *tok,
-    const char **path, size_t npath, ngx_uint_t list,
-    ngx_http_variable_value_t *v)
-{
-    long        n;
-    u_char     *buf;
-    ngx_str_t   val;
-
-    if (list) {
-        n = cognito_token_claim_list(tok, path[0], ",", NULL, 0);
-
-    } else {
-        n = cognito_token_claim(tok, path, npath, ",", NULL, 0);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
-    if (n < 0) {
-        return NGX_DECLINED;
-    }
-
-    buf = ngx_pnalloc(r->pool, n + 1);
-    if (buf == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (list) {
-        (void) cognito_token_claim_list(tok, path[0], ",", (char *) buf,
-                                        n + 1);
-
-    } else {
-        (void) cognito_token_claim(tok, path, npath, ",", (char *) buf,
-                                   n + 1);
-    }
-
-    val.data = buf;
-    val.len = n;
-
-    if (ngx_http_cognito_auth_sanitize(r, &val.data, &val.len) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    v->data = val.data;
-    v->len = val.len;
-
+    v->data = value.data;
+    v->len = value.len;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
@@ -358,15 +263,15 @@ ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
         ctx = ngx_http_cognito_auth_get_ctx(r);
 
         if (ctx != NULL) {
-            s = &ctx->error;
+            s = &ctx->verdict.error;
         }
 
     } else {
         ctx = ngx_http_cognito_auth_valid_ctx(r);
 
         if (ctx != NULL) {
-            s = (data == NGX_HTTP_COGNITO_AUTH_VAR_TENANT) ? &ctx->tenant
-                                                          : &ctx->pool->name;
+            s = (data == NGX_HTTP_COGNITO_AUTH_VAR_TENANT)
+                ? &ctx->verdict.tenant : &ctx->verdict.pool->name;
         }
     }
 

@@ -143,3 +143,16 @@ GET /t
 "X_Tenant_Id: evil\r\nx_tenant_id: evil2\r\nAuthorization: Bearer " . Cognito::id_token("custom:tenant" => "acme")
 --- response_body_like eval
 qr/\A(?!.*evil).*^X-Tenant-Id: acme\r$/ms
+
+
+
+=== TEST 7: a header nginx parses is refused under its "_" spelling too
+X_Real_IP names the same header as X-Real-IP when headers are compared (the
+client's X-Real-IP would be dropped while nginx still points at it).
+--- http_config
+    cognito_auth_pool main us-east-1_Ab12 client_id=abc jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location /t { cognito_auth main; cognito_auth_set_header X_Real_IP $cognito_tenant; echo ok; }
+--- must_die
+--- error_log
+"X_Real_IP" is parsed by nginx itself

@@ -212,3 +212,36 @@ X-RT: (0\.[4-9]|[1-9]\d*\.)\d*
 Content-Type: text/plain
 --- response_body
 denied by page
+
+
+
+=== TEST 10: no JWKS keys: a 503 counted once, also when error_page sends it into another protected location
+The second location checks again (same pool, token source and token), finds
+no keys again and answers 503 itself; the request is counted once.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/status/500; }
+    location = /t {
+        error_page 503 /again;
+        cognito_auth test;
+        echo ok;
+    }
+    location = /again {
+        add_header X-Error $cognito_error always;
+        cognito_auth test;
+        echo again;
+    }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /t", "GET /metrics"]
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token()
+--- error_code eval
+[503, 200]
+--- response_headers_like eval
+["X-Error: jwks_unavailable", ""]
+--- response_body_like eval
+[qr/503 Service/,
+ qr/cognito_auth_requests_total\{pool="test",result="jwks_unavailable"\} 1\n(?!.*jwks_unavailable)/s]
