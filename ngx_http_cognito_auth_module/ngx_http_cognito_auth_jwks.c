@@ -57,7 +57,7 @@ static ngx_int_t ngx_http_cognito_auth_install(
     uint64_t generation);
 static void ngx_http_cognito_auth_keyset_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool);
+    ngx_http_cognito_auth_pool_t *pool);
 
 
 
@@ -175,7 +175,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
     if (slot == NULL) {
         ngx_shmtx_unlock(&zctx->shpool->mutex);
-        return ngx_http_cognito_auth_unavailable(r, ctx, pool);
+        return ngx_http_cognito_auth_unavailable(r, pool);
     }
 
     if (slot->jwks_len && slot->generation != pool->generation) {
@@ -248,7 +248,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     }
 
     if (pool->keys == NULL) {
-        return ngx_http_cognito_auth_unavailable(r, ctx, pool);
+        return ngx_http_cognito_auth_unavailable(r, pool);
     }
 
     *ks = pool->keys;
@@ -259,14 +259,11 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool)
+    ngx_http_cognito_auth_pool_t *pool)
 {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "cognito auth: no JWKS keys for pool \"%V\", "
                   "failing closed", &pool->name);
-
-    ngx_http_cognito_auth_set_reason(ctx,
-                                     NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE);
 
     return NGX_HTTP_SERVICE_UNAVAILABLE;
 }
@@ -706,9 +703,6 @@ ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: gave up waiting for a JWKS fetch");
-
-        ngx_http_cognito_auth_set_reason(ctx,
-                                     NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE);
 
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }

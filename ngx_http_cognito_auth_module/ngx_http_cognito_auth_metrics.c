@@ -46,22 +46,6 @@ ngx_http_cognito_auth_reason_name(ngx_uint_t reason)
 }
 
 
-/*
- * For _jwks.c's "no keys": the handler now sets the same verdict itself
- * from get_keys' result; this goes once _jwks.c no longer calls it.
- */
-
-void
-ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_uint_t reason)
-{
-    ctx->verdict.reason = reason;
-    ctx->verdict.error.data = (u_char *)
-                                  ngx_http_cognito_auth_reason_name(reason);
-    ctx->verdict.error.len = ngx_strlen(ctx->verdict.error.data);
-}
-
-
 /* a final verdict: accepted (COGNITO_OK) or rejected for reason */
 
 void

@@ -361,8 +361,6 @@ void ngx_http_cognito_auth_revocation_exit(
 
 /* ngx_http_cognito_auth_metrics.c */
 const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);
-void ngx_http_cognito_auth_set_reason(ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_uint_t reason);
 char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
