@@ -56,7 +56,14 @@ typedef enum {
 
 static const cognito_key_t *cognito_keyset_find(const cognito_keyset_t *ks,
     const char *kid, size_t len);
+static int cognito_keyset_new(size_t n, cognito_keyset_t **out,
+    cognito_err_t *err);
 static cognito_key_rc_e cognito_key_load(json_t *jwk, cognito_keyset_t *ks);
+static int cognito_key_fields(json_t *jwk, unsigned *alg, const char **kid,
+    size_t *kid_len);
+static EVP_PKEY *cognito_key_rsa(json_t *jwk);
+static int cognito_key_vctx(cognito_keyset_t *ks, EVP_PKEY *pkey,
+    unsigned alg, EVP_PKEY_CTX **vctx);
 static int cognito_key_str(json_t *jwk, const char *name, const char **s,
     size_t *len);
 static BIGNUM *cognito_key_bn(json_t *jwk, const char *name);
@@ -116,35 +123,9 @@ cognito_keyset_load(const char *json, size_t len, cognito_keyset_t **out,
         goto failed;
     }
 
-    ks = calloc(1, sizeof(cognito_keyset_t));
-    if (ks == NULL) {
-        rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    rc = cognito_keyset_new(n, &ks, err);
+    if (rc != COGNITO_OK) {
         goto failed;
-    }
-
-    /* explicit fetches, once per keyset, spare verification the lookup */
-
-    ks->md[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
-    ks->md[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
-    ks->md[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
-
-    ks->mctx = EVP_MD_CTX_new();
-
-    if (ks->md[0] == NULL || ks->md[1] == NULL || ks->md[2] == NULL
-        || ks->mctx == NULL)
-    {
-        ERR_clear_error();
-        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
-                           "SHA-2 digests unavailable");
-        goto failed;
-    }
-
-    if (n) {
-        ks->keys = calloc(n, sizeof(cognito_key_t));
-        if (ks->keys == NULL) {
-            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-            goto failed;
-        }
     }
 
     for (i = 0; i < n; i++) {
@@ -296,6 +277,58 @@ done:
 }
 
 
+/* an empty keyset with room for n keys, and its digests */
+
+static int
+cognito_keyset_new(size_t n, cognito_keyset_t **out, cognito_err_t *err)
+{
+    int                rc;
+    cognito_keyset_t  *ks;
+
+    *out = NULL;
+
+    ks = calloc(1, sizeof(cognito_keyset_t));
+    if (ks == NULL) {
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    /* explicit fetches, once per keyset, spare verification the lookup */
+
+    ks->md[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ks->md[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
+    ks->md[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
+
+    ks->mctx = EVP_MD_CTX_new();
+
+    if (ks->md[0] == NULL || ks->md[1] == NULL || ks->md[2] == NULL
+        || ks->mctx == NULL)
+    {
+        ERR_clear_error();
+        rc = cognito_error(err, COGNITO_ERR_INTERNAL,
+                           "SHA-2 digests unavailable");
+        goto failed;
+    }
+
+    if (n) {
+        ks->keys = calloc(n, sizeof(cognito_key_t));
+        if (ks->keys == NULL) {
+            rc = cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+            goto failed;
+        }
+    }
+
+    *out = ks;
+
+    return COGNITO_OK;
+
+failed:
+
+    cognito_keyset_free(ks);
+
+    return rc;
+}
+
+
 static const cognito_key_t *
 cognito_keyset_find(const cognito_keyset_t *ks, const char *kid, size_t len)
 {
@@ -320,65 +353,15 @@ cognito_keyset_find(const cognito_keyset_t *ks, const char *kid, size_t len)
 static cognito_key_rc_e
 cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
 {
-    int             bits;
     char           *kid_copy;
-    size_t          i, kid_len, len;
-    BIGNUM         *n, *e;
+    size_t          kid_len;
     unsigned        alg;
     EVP_PKEY       *pkey;
+    const char     *kid;
     EVP_PKEY_CTX   *vctx[3];
-    const char     *s, *kid;
     cognito_key_t  *key;
 
-    if (!json_is_object(jwk)) {
-        return COGNITO_KEY_SKIP;
-    }
-
-    if (cognito_key_str(jwk, "kty", &s, &len) != 1
-        || len != 3 || memcmp(s, "RSA", 3) != 0)
-    {
-        return COGNITO_KEY_SKIP;
-    }
-
-    switch (cognito_key_str(jwk, "use", &s, &len)) {
-
-    case 0:
-        break;
-
-    case 1:
-        if (len == 3 && memcmp(s, "sig", 3) == 0) {
-            break;
-        }
-
-        /* fall through */
-
-    default:
-        return COGNITO_KEY_SKIP;
-    }
-
-    alg = 0;
-
-    switch (cognito_key_str(jwk, "alg", &s, &len)) {
-
-    case 0:
-        break;
-
-    case 1:
-        alg = cognito_alg_bit(s, len);
-        if (alg != 0) {
-            break;
-        }
-
-        /* fall through */
-
-    default:
-        return COGNITO_KEY_SKIP;
-    }
-
-    if (cognito_key_str(jwk, "kid", &kid, &kid_len) != 1
-        || kid_len == 0 || kid_len > COGNITO_KID_MAX_LEN
-        || memchr(kid, '\0', kid_len) != NULL)
-    {
+    if (!cognito_key_fields(jwk, &alg, &kid, &kid_len)) {
         return COGNITO_KEY_SKIP;
     }
 
@@ -387,60 +370,17 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
         return COGNITO_KEY_SKIP;
     }
 
-    n = cognito_key_bn(jwk, "n");
-    e = cognito_key_bn(jwk, "e");
-
-    if (n == NULL || e == NULL) {
-        goto skip;
-    }
-
-    bits = BN_num_bits(n);
-
-    if (bits < COGNITO_RSA_MIN_BITS || bits > COGNITO_RSA_MAX_BITS) {
-        goto skip;
-    }
-
-    if (BN_num_bits(e) > COGNITO_RSA_MAX_E_BITS || !BN_is_odd(e)
-        || BN_is_one(e))
-    {
-        goto skip;
-    }
-
-    pkey = cognito_key_pkey(n, e);
-
-    BN_free(n);
-    BN_free(e);
+    pkey = cognito_key_rsa(jwk);
 
     if (pkey == NULL) {
         ERR_clear_error();
         return COGNITO_KEY_SKIP;
     }
 
-    /*
-     * The verify contexts are set up once too, one per algorithm the key
-     * may serve, each with its digest: verification then only hashes and
-     * does the RSA operation
-     */
-
-    memset(vctx, 0, sizeof(vctx));
-
-    for (i = 0; i < 3; i++) {
-        if (alg != 0 && alg != (1u << i)) {
-            continue;
-        }
-
-        vctx[i] = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-
-        if (vctx[i] == NULL
-            || EVP_PKEY_verify_init(vctx[i]) != 1
-            || EVP_PKEY_CTX_set_rsa_padding(vctx[i], RSA_PKCS1_PADDING) <= 0
-            || EVP_PKEY_CTX_set_signature_md(vctx[i], ks->md[i]) <= 0)
-        {
-            ERR_clear_error();
-            cognito_vctx_free(vctx);
-            EVP_PKEY_free(pkey);
-            return COGNITO_KEY_SKIP;
-        }
+    if (cognito_key_vctx(ks, pkey, alg, vctx) != 0) {
+        ERR_clear_error();
+        EVP_PKEY_free(pkey);
+        return COGNITO_KEY_SKIP;
     }
 
     kid_copy = malloc(kid_len + 1);
@@ -462,15 +402,152 @@ cognito_key_load(json_t *jwk, cognito_keyset_t *ks)
     memcpy(key->vctx, vctx, sizeof(vctx));
 
     return COGNITO_KEY_OK;
+}
 
-skip:
+
+/*
+ * A JWK's "kty", "use", "alg" and "kid": 1 for an RSA signing key with a
+ * usable kid (*alg is 0 when the key names no algorithm), 0 to skip it
+ */
+
+static int
+cognito_key_fields(json_t *jwk, unsigned *alg, const char **kid,
+    size_t *kid_len)
+{
+    size_t       len;
+    const char  *s;
+
+    if (!json_is_object(jwk)) {
+        return 0;
+    }
+
+    if (cognito_key_str(jwk, "kty", &s, &len) != 1
+        || len != 3 || memcmp(s, "RSA", 3) != 0)
+    {
+        return 0;
+    }
+
+    switch (cognito_key_str(jwk, "use", &s, &len)) {
+
+    case 0:
+        break;
+
+    case 1:
+        if (len == 3 && memcmp(s, "sig", 3) == 0) {
+            break;
+        }
+
+        /* fall through */
+
+    default:
+        return 0;
+    }
+
+    *alg = 0;
+
+    switch (cognito_key_str(jwk, "alg", &s, &len)) {
+
+    case 0:
+        break;
+
+    case 1:
+        *alg = cognito_alg_bit(s, len);
+        if (*alg != 0) {
+            break;
+        }
+
+        /* fall through */
+
+    default:
+        return 0;
+    }
+
+    if (cognito_key_str(jwk, "kid", kid, kid_len) != 1
+        || *kid_len == 0 || *kid_len > COGNITO_KID_MAX_LEN
+        || memchr(*kid, '\0', *kid_len) != NULL)
+    {
+        return 0;
+    }
+
+    return 1;
+}
+
+
+/* the RSA public key of a JWK's "n" and "e", NULL if either is unfit */
+
+static EVP_PKEY *
+cognito_key_rsa(json_t *jwk)
+{
+    int        bits;
+    BIGNUM    *n, *e;
+    EVP_PKEY  *pkey;
+
+    pkey = NULL;
+
+    n = cognito_key_bn(jwk, "n");
+    e = cognito_key_bn(jwk, "e");
+
+    if (n == NULL || e == NULL) {
+        goto done;
+    }
+
+    bits = BN_num_bits(n);
+
+    if (bits < COGNITO_RSA_MIN_BITS || bits > COGNITO_RSA_MAX_BITS) {
+        goto done;
+    }
+
+    if (BN_num_bits(e) > COGNITO_RSA_MAX_E_BITS || !BN_is_odd(e)
+        || BN_is_one(e))
+    {
+        goto done;
+    }
+
+    pkey = cognito_key_pkey(n, e);
+
+done:
 
     BN_free(n);
     BN_free(e);
 
-    ERR_clear_error();
+    return pkey;
+}
 
-    return COGNITO_KEY_SKIP;
+
+/*
+ * The verify contexts are set up once too, one per algorithm the key may
+ * serve (alg 0: all three), each with its digest: verification then only
+ * hashes and does the RSA operation.  0, or -1 with none left allocated.
+ */
+
+static int
+cognito_key_vctx(cognito_keyset_t *ks, EVP_PKEY *pkey, unsigned alg,
+    EVP_PKEY_CTX **vctx)
+{
+    size_t  i;
+
+    for (i = 0; i < 3; i++) {
+        vctx[i] = NULL;
+    }
+
+    for (i = 0; i < 3; i++) {
+        if (alg != 0 && alg != (1u << i)) {
+            continue;
+        }
+
+        vctx[i] = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+
+        if (vctx[i] == NULL
+            || EVP_PKEY_verify_init(vctx[i]) != 1
+            || EVP_PKEY_CTX_set_rsa_padding(vctx[i], RSA_PKCS1_PADDING) <= 0
+            || EVP_PKEY_CTX_set_signature_md(vctx[i], ks->md[i]) <= 0)
+        {
+            cognito_vctx_free(vctx);
+            return -1;
+        }
+    }
+
+    return 0;
 }
 
 

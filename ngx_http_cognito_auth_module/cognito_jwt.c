@@ -41,6 +41,8 @@ typedef struct {
 } cognito_out_t;
 
 
+static int cognito_token_split(const char *jwt, size_t len, size_t *dot,
+    cognito_err_t *err);
 static int cognito_token_header(cognito_token_t *tok, const char *p,
     size_t len, unsigned algs, cognito_err_t *err);
 static int cognito_token_payload(cognito_token_t *tok, const char *p,
@@ -66,9 +68,8 @@ int
 cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err)
 {
-    int               rc, bad;
-    size_t            i, ndots, dot[2];
-    unsigned char     c;
+    int               rc;
+    size_t            dot[2];
     cognito_token_t  *tok;
 
     if (out == NULL) {
@@ -86,6 +87,73 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
         return cognito_error(err, COGNITO_ERR_TOKEN_TOO_LONG,
                              "token too long");
     }
+
+    rc = cognito_token_split(jwt, len, dot, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    tok = calloc(1, sizeof(cognito_token_t));
+    if (tok == NULL) {
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    tok->input = jwt;
+    tok->input_len = dot[1];
+
+    /* the header is checked before the payload or any key is touched */
+
+    rc = cognito_token_header(tok, jwt, dot[0], algs, err);
+    if (rc != COGNITO_OK) {
+        goto failed;
+    }
+
+    rc = cognito_token_payload(tok, jwt + dot[0] + 1, dot[1] - dot[0] - 1,
+                               err);
+    if (rc != COGNITO_OK) {
+        goto failed;
+    }
+
+    if (dot[1] == len - 1) {
+        rc = cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
+                           "token has an empty signature");
+        goto failed;
+    }
+
+    rc = cognito_b64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
+                               &tok->sig, &tok->sig_len);
+    if (rc != COGNITO_OK) {
+        rc = cognito_error(err, rc, rc == COGNITO_ERR_NOMEM
+                                    ? "out of memory"
+                                    : "bad base64url in signature");
+        goto failed;
+    }
+
+    *out = tok;
+
+    return cognito_error(err, COGNITO_OK, "ok");
+
+failed:
+
+    cognito_token_free(tok);
+
+    return rc;
+}
+
+
+/*
+ * Finds the two dots of a compact JWS (dot[0], dot[1]) and checks its shape
+ * and its base64url: three segments, the first two non-empty, canonical
+ * base64url only.
+ */
+
+static int
+cognito_token_split(const char *jwt, size_t len, size_t *dot,
+    cognito_err_t *err)
+{
+    int            bad;
+    size_t         i, ndots;
+    unsigned char  c;
 
     /*
      * One pass over the token finds the dots and any byte outside the
@@ -159,51 +227,7 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
                              "non-canonical base64url in token");
     }
 
-    tok = calloc(1, sizeof(cognito_token_t));
-    if (tok == NULL) {
-        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-    }
-
-    tok->input = jwt;
-    tok->input_len = dot[1];
-
-    /* the header is checked before the payload or any key is touched */
-
-    rc = cognito_token_header(tok, jwt, dot[0], algs, err);
-    if (rc != COGNITO_OK) {
-        goto failed;
-    }
-
-    rc = cognito_token_payload(tok, jwt + dot[0] + 1, dot[1] - dot[0] - 1,
-                               err);
-    if (rc != COGNITO_OK) {
-        goto failed;
-    }
-
-    if (dot[1] == len - 1) {
-        rc = cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
-                           "token has an empty signature");
-        goto failed;
-    }
-
-    rc = cognito_b64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
-                               &tok->sig, &tok->sig_len);
-    if (rc != COGNITO_OK) {
-        rc = cognito_error(err, rc, rc == COGNITO_ERR_NOMEM
-                                    ? "out of memory"
-                                    : "bad base64url in signature");
-        goto failed;
-    }
-
-    *out = tok;
-
-    return cognito_error(err, COGNITO_OK, "ok");
-
-failed:
-
-    cognito_token_free(tok);
-
-    return rc;
+    return COGNITO_OK;
 }
 
 

@@ -15,6 +15,17 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+static ngx_str_t *ngx_http_cognito_auth_header_values(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_uint_t *nset);
+static ngx_uint_t ngx_http_cognito_auth_kept_runs(ngx_list_t *list,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_uint_t *ndrop);
+static ngx_int_t ngx_http_cognito_auth_trusted_elts(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_str_t *values,
+    ngx_table_elt_t *set);
+static void ngx_http_cognito_auth_relink(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n,
+    ngx_list_part_t *parts, ngx_table_elt_t *set, ngx_uint_t nset,
+    ngx_uint_t room);
 static ngx_uint_t ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
     ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n);
 
@@ -206,11 +217,10 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf)
 {
     ngx_str_t                       *values;
-    ngx_uint_t                       i, k, n, nset, ndrop, nruns, nparts,
-                                     room;
+    ngx_uint_t                       n, nset, ndrop, nruns, nparts, room;
     ngx_list_t                      *list;
-    ngx_list_part_t                  old, *part, *parts, *tail;
-    ngx_table_elt_t                 *h, *set;
+    ngx_list_part_t                 *parts;
+    ngx_table_elt_t                 *set;
     ngx_http_cognito_auth_header_t  *hdr;
 
     list = &r->headers_in.headers;
@@ -218,42 +228,14 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     hdr = calcf->headers->elts;
     n = calcf->headers->nelts;
 
-    values = ngx_palloc(r->pool, n * sizeof(ngx_str_t));
+    values = ngx_http_cognito_auth_header_values(r, hdr, n, &nset);
     if (values == NULL) {
         return NGX_ERROR;
     }
 
-    nset = 0;
-
-    for (i = 0; i < n; i++) {
-        if (ngx_http_complex_value(r, &hdr[i].value, &values[i]) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-        if (values[i].len != 0) {
-            nset++;
-        }
-    }
-
     /* count the runs of kept elements; nothing changes until all is ready */
 
-    ndrop = 0;
-    nruns = 0;
-
-    for (part = &list->part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (ngx_http_cognito_auth_is_set(&h[i], hdr, n)) {
-                ndrop++;
-                continue;
-            }
-
-            if (i == 0 || ngx_http_cognito_auth_is_set(&h[i - 1], hdr, n)) {
-                nruns++;
-            }
-        }
-    }
+    nruns = ngx_http_cognito_auth_kept_runs(list, hdr, n, &ndrop);
 
     if (ndrop == 0 && nset == 0) {
         return NGX_OK;
@@ -280,6 +262,88 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
         }
     }
 
+    if (ngx_http_cognito_auth_trusted_elts(r, hdr, n, values, set) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_cognito_auth_relink(r, hdr, n, parts, set, nset, room);
+
+    return NGX_OK;
+}
+
+
+/* each trusted header's value for this request; *nset counts non-empty */
+
+static ngx_str_t *
+ngx_http_cognito_auth_header_values(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_uint_t *nset)
+{
+    ngx_str_t   *values;
+    ngx_uint_t   i;
+
+    values = ngx_palloc(r->pool, n * sizeof(ngx_str_t));
+    if (values == NULL) {
+        return NULL;
+    }
+
+    *nset = 0;
+
+    for (i = 0; i < n; i++) {
+        if (ngx_http_complex_value(r, &hdr[i].value, &values[i]) != NGX_OK) {
+            return NULL;
+        }
+
+        if (values[i].len != 0) {
+            (*nset)++;
+        }
+    }
+
+    return values;
+}
+
+
+/* the runs of client elements that stay; *ndrop counts those that go */
+
+static ngx_uint_t
+ngx_http_cognito_auth_kept_runs(ngx_list_t *list,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_uint_t *ndrop)
+{
+    ngx_uint_t        i, nruns;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    *ndrop = 0;
+    nruns = 0;
+
+    for (part = &list->part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (ngx_http_cognito_auth_is_set(&h[i], hdr, n)) {
+                (*ndrop)++;
+                continue;
+            }
+
+            if (i == 0 || ngx_http_cognito_auth_is_set(&h[i - 1], hdr, n)) {
+                nruns++;
+            }
+        }
+    }
+
+    return nruns;
+}
+
+
+/* the elements of the non-empty trusted values, in set[] */
+
+static ngx_int_t
+ngx_http_cognito_auth_trusted_elts(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n, ngx_str_t *values,
+    ngx_table_elt_t *set)
+{
+    ngx_uint_t        i, k;
+    ngx_table_elt_t  *h;
+
     for (i = 0, k = 0; i < n; i++) {
         if (values[i].len == 0) {
             continue;
@@ -301,7 +365,30 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
 #endif
     }
 
-    /* relink: list->part is rewritten, so walk a copy of it */
+    return NGX_OK;
+}
+
+
+/*
+ * Relinks r->headers_in.headers: a part per run of kept elements (parts
+ * has room for all but the first), then set[] as the last part when nset
+ * is not 0.  Allocates nothing, so it cannot fail half-way.
+ */
+
+static void
+ngx_http_cognito_auth_relink(ngx_http_request_t *r,
+    ngx_http_cognito_auth_header_t *hdr, ngx_uint_t n,
+    ngx_list_part_t *parts, ngx_table_elt_t *set, ngx_uint_t nset,
+    ngx_uint_t room)
+{
+    ngx_uint_t        i;
+    ngx_list_t       *list;
+    ngx_list_part_t   old, *part, *tail;
+    ngx_table_elt_t  *h;
+
+    list = &r->headers_in.headers;
+
+    /* list->part is rewritten, so walk a copy of it */
 
     old = list->part;
     tail = NULL;
@@ -364,8 +451,6 @@ ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
     }
 
     list->last = tail;
-
-    return NGX_OK;
 }
 
 
