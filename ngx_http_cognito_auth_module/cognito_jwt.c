@@ -21,7 +21,9 @@
 
 
 struct cognito_token_s {
-    const char         *input;       /* signing input, "header.payload" */
+    const char         *input;       /* signing input, "header.payload",
+                                        in the caller's jwt[]; NULL once
+                                        detached */
     size_t              input_len;
     json_t             *header;
     json_t             *payload;
@@ -266,6 +268,22 @@ cognito_token_ref(cognito_token_t *tok)
 }
 
 
+void
+cognito_token_detach(cognito_token_t *tok)
+{
+    if (tok == NULL) {
+        return;
+    }
+
+    tok->input = NULL;
+    tok->input_len = 0;
+
+    cognito_b64url_free(tok->sig);
+    tok->sig = NULL;
+    tok->sig_len = 0;
+}
+
+
 struct cognito_digest_s {
     EVP_MD             *md;          /* fetched once */
     EVP_MD_CTX         *ctx;         /* reused */
@@ -355,8 +373,13 @@ int
 cognito_token_verify(const cognito_token_t *tok, cognito_keyset_t *ks,
     cognito_err_t *err)
 {
-    if (tok == NULL || tok->sig == NULL) {
+    if (tok == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
+    }
+
+    if (tok->input == NULL || tok->sig == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL,
+                             "token detached from its text");
     }
 
     return cognito_keyset_verify(ks, tok->kid, tok->kid_len, tok->alg,

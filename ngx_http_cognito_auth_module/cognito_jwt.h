@@ -50,8 +50,9 @@ typedef struct {
 /*
  * Splits, decodes and parses a compact JWS; checks the header (alg on the
  * allowlist, no "none", no HMAC, no crit, a string kid) before any key is
- * touched.  The token keeps pointers into jwt[]: the caller keeps that
- * memory alive until cognito_token_free().  On failure *out is NULL.
+ * touched.  The token keeps pointers into jwt[] (its signing input): the
+ * caller keeps that memory alive until cognito_token_detach() or
+ * cognito_token_free().  On failure *out is NULL.
  */
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
@@ -59,12 +60,17 @@ int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
 /* drops a reference; the last one frees the token */
 void cognito_token_free(cognito_token_t *tok);
 
-/*
- * Takes another reference, for a cache of verified tokens.  Only claims may
- * be read through it: the token's signing input still points into the
- * original jwt[], so a referenced token is never verified again.
- */
+/* takes another reference: a subrequest's verdict, a cache of tokens */
 cognito_token_t *cognito_token_ref(cognito_token_t *tok);
+
+/*
+ * Lets go of jwt[] (and frees the decoded signature): a token whose
+ * signature checked out may then outlive the text it was parsed from, as a
+ * cache's tokens outlive their requests.  Its header and claims stay
+ * readable; cognito_token_verify() fails with COGNITO_ERR_INTERNAL, rather
+ * than read memory the caller may have freed.  NULL is let through.
+ */
+void cognito_token_detach(cognito_token_t *tok);
 
 /*
  * SHA-256 of a token, the key of the verified-token cache.  A digester
@@ -85,7 +91,8 @@ const char *cognito_token_iss(const cognito_token_t *tok);
 
 /*
  * verifies the signature with the keyset's key named by the token's kid;
- * the keyset hashes in its own scratch context (cognito_keyset_verify())
+ * the keyset hashes in its own scratch context (cognito_keyset_verify());
+ * a detached token is an internal error
  */
 int cognito_token_verify(const cognito_token_t *tok, cognito_keyset_t *ks,
     cognito_err_t *err);

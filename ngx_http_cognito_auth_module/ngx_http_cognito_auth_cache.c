@@ -8,8 +8,9 @@
  * signature and the pool's claims checked out, and holds the parsed token
  * so that a repeated token costs a digest and a lookup instead of an RSA
  * verification; every location still applies its own claim rules and
- * policy.  Entries expire at the token's "exp" and die with the pool's
- * keys.
+ * policy.  A stored token is detached from the request's text, which it
+ * outlives (cognito_token_detach()).  Entries expire at the token's "exp"
+ * and die with the pool's keys.
  *
  * The index is a hash table with a bucket per entry (rounded up to a power
  * of two), indexed by the digest's first bytes: a SHA-256 is uniform, so
@@ -313,6 +314,10 @@ ngx_http_cognito_auth_cache_store(ngx_http_request_t *r, u_char *digest,
     e->pool = pool;
     e->generation = pool->generation;
     e->expires = exp;
+
+    /* the entry outlives the request and its token text */
+
+    cognito_token_detach(tok);
     e->tok = cognito_token_ref(tok);
 
     b = ngx_http_cognito_auth_cache_bucket(cache, e->digest);

@@ -236,6 +236,13 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     fuzz_assert(cognito_token_ref(tok) == tok);
     cognito_token_free(tok);
     fuzz_assert(cognito_token_alg(tok) & algs);
+
+    /* detached, as the cache keeps it: claims stay, verification closes */
+
+    cognito_token_detach(tok);
+    fuzz_assert(cognito_token_verify(tok, NULL, &err)
+                == COGNITO_ERR_INTERNAL);
+    fuzz_assert(cognito_token_claim_string(tok, "sub", &s, &slen) == rc);
     cognito_token_free(tok);
 }
 

@@ -1449,6 +1449,62 @@ t_ref_digest(void)
 }
 
 
+/*
+ * A detached token outlives its text: its claims stay readable, and a
+ * verification fails closed instead of reading the text (freed here first,
+ * so that the sanitizer build catches any read of it).
+ */
+
+static void
+t_detach(cognito_keyset_t *ks)
+{
+    char             *jwt;
+    size_t            len;
+    const char       *sub;
+    cognito_err_t     err;
+    cognito_token_t  *tok, *ref;
+
+    jwt = t_mint(T_HDR, T_ID, t_key1, EVP_sha256());
+    len = strlen(jwt);
+
+    tok = NULL;
+    (void) cognito_token_parse(jwt, len, T_ALL_ALGS, &tok, &err);
+
+    if (tok == NULL) {
+        t_ok(0, "detach: parse");
+        free(jwt);
+        return;
+    }
+
+    t_code(cognito_token_verify(tok, ks, &err), COGNITO_OK,
+           "detach: verified before");
+
+    ref = cognito_token_ref(tok);
+    cognito_token_detach(ref);
+
+    memset(jwt, 'A', len);
+    free(jwt);
+
+    t_ok(cognito_token_iss(tok) != NULL
+         && strcmp(cognito_token_iss(tok), T_ISS) == 0
+         && cognito_token_claim_string(tok, "sub", &sub, &len) == 1
+         && cognito_token_alg(tok) == COGNITO_ALG_RS256,
+         "detach: claims readable once the text is gone");
+
+    t_code(cognito_token_verify(ref, ks, &err), COGNITO_ERR_INTERNAL,
+           "detach: verifying a detached token fails closed");
+
+    cognito_token_detach(tok);
+    cognito_token_detach(NULL);
+
+    t_code(cognito_token_verify(tok, ks, &err), COGNITO_ERR_INTERNAL,
+           "detach: twice, still closed");
+
+    cognito_token_free(ref);
+    cognito_token_free(tok);
+}
+
+
 static void
 t_exp(void)
 {
@@ -1565,6 +1621,7 @@ main(void)
     t_names();
     t_exp();
     t_ref_digest();
+    t_detach(ks);
 
     cognito_keyset_free(ks);
 
