@@ -60,6 +60,8 @@ static int cognito_check_types(json_t *payload, cognito_err_t *err);
 static int cognito_check_client(json_t *payload, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err);
 static int cognito_client_allowed(json_t *v, const cognito_rules_t *rules);
+static long cognito_render_text(json_t *v, const char *sep, char *buf,
+    size_t size);
 static int cognito_render(json_t *v, const char *sep, cognito_out_t *out);
 static int cognito_render_scalar(json_t *v, cognito_out_t *out);
 static int cognito_render_json(json_t *v, cognito_out_t *out);
@@ -573,9 +575,8 @@ long
 cognito_token_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep, char *buf, size_t size)
 {
-    size_t          i;
-    json_t         *v;
-    cognito_out_t   out;
+    size_t   i;
+    json_t  *v;
 
     if (tok == NULL || tok->payload == NULL || (npath && path == NULL)) {
         return -1;
@@ -595,15 +596,7 @@ cognito_token_claim(const cognito_token_t *tok, const char **path,
         return -1;
     }
 
-    out.buf = buf;
-    out.size = buf != NULL ? size : 0;
-    out.len = 0;
-
-    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
-        return -1;
-    }
-
-    return (long) out.len;
+    return cognito_render_text(v, sep, buf, size);
 }
 
 
@@ -678,8 +671,7 @@ long
 cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
     const char *sep, char *buf, size_t size)
 {
-    json_t         *v;
-    cognito_out_t   out;
+    json_t  *v;
 
     if (tok == NULL || tok->payload == NULL || claim == NULL) {
         return -1;
@@ -691,15 +683,7 @@ cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
         return -1;
     }
 
-    out.buf = buf;
-    out.size = buf != NULL ? size : 0;
-    out.len = 0;
-
-    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
-        return -1;
-    }
-
-    return (long) out.len;
+    return cognito_render_text(v, sep, buf, size);
 }
 
 
@@ -1111,6 +1095,25 @@ cognito_client_allowed(json_t *v, const cognito_rules_t *rules)
     }
 
     return 0;
+}
+
+
+/* v rendered into buf (sep joins arrays, "," when NULL): its full length */
+
+static long
+cognito_render_text(json_t *v, const char *sep, char *buf, size_t size)
+{
+    cognito_out_t  out;
+
+    out.buf = buf;
+    out.size = buf != NULL ? size : 0;
+    out.len = 0;
+
+    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
+        return -1;
+    }
+
+    return (long) out.len;
 }
 
 
