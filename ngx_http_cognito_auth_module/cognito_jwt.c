@@ -2,9 +2,11 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * Compact JWS parsing, RS256/384/512 signature verification and the
- * Cognito claim rules.  The caller passes the time; nothing here logs,
- * prints or keeps global state.
+ * Tokens: compact JWS parsing, the Cognito claim rules, typed claim
+ * accessors and claim rendering, and the token's SHA-256 (the cache's
+ * key).  The RS256/384/512 signature is checked with cognito_jwks.c's
+ * keys.  The caller passes the time; nothing here logs, prints or keeps
+ * global state.
  */
 
 

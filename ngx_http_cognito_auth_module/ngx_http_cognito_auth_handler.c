@@ -12,8 +12,10 @@
  * its policy (groups, scopes, tenant, requirements).  A verdict holds only
  * for the pools, token source and token it was made for.  The verdict's
  * outcome is set in one place, ngx_http_cognito_auth_set_verdict(), and
- * counted once per request, where it is final.  This file also renders
- * claims as text, for the tenant and for the $cognito_* variables.
+ * counted once per request, where it is final; a rejection is logged here
+ * and answered with its status and WWW-Authenticate (RFC 6750).  This
+ * file also renders claims as text, for the tenant and for the $cognito_*
+ * variables.
  */
 
 

@@ -4,7 +4,8 @@
  *
  * Trusted request headers: cognito_auth_set_header, its merge across
  * levels, and the precontent step that replaces every copy the client
- * sent, so a client can never smuggle a tenant or a group upstream.
+ * sent, so a client can never smuggle a tenant or a group upstream.  Also
+ * the one response header the module adds, WWW-Authenticate.
  */
 
 
