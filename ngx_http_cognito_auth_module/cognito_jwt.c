@@ -2,9 +2,10 @@
 /*
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
- * Tokens: compact JWS parsing, the Cognito claim rules, typed claim
- * accessors and claim rendering, and the token's SHA-256 (the cache's
- * key).  The RS256/384/512 signature is checked with cognito_jwks.c's
+ * Tokens: where a request carries one (an Authorization value, AppSync's
+ * "header" parameter), compact JWS parsing, the Cognito claim rules, typed
+ * claim accessors and claim rendering, and the token's SHA-256 (the
+ * cache's key).  The RS256/384/512 signature is checked with cognito_jwks.c's
  * keys.  The caller passes the time; nothing here logs, prints or keeps
  * global state.
  */
@@ -144,6 +145,125 @@ failed:
     cognito_token_free(tok);
 
     return rc;
+}
+
+
+int
+cognito_token_shape(const char *s, size_t len)
+{
+    size_t         i, ndots;
+    unsigned char  c;
+
+    ndots = 0;
+
+    for (i = 0; i < len; i++) {
+        c = cognito_b64url_class[(unsigned char) s[i]];
+
+        if (c == 0) {
+            return 0;
+        }
+
+        if (c == 2) {
+            ndots++;
+        }
+    }
+
+    return (ndots == 2) ? 3 : (ndots == 4) ? 5 : 0;
+}
+
+
+int
+cognito_authorization_token(const char *value, size_t len,
+    unsigned schemes, const char **token, size_t *tlen)
+{
+    const char  *p, *last;
+
+    if ((schemes & COGNITO_SCHEME_BEARER)
+        && len >= sizeof("Bearer ") - 1
+        && cognito_str_ieq(value, sizeof("Bearer") - 1, "bearer")
+        && value[sizeof("Bearer") - 1] == ' ')
+    {
+        p = value + sizeof("Bearer ") - 1;
+        last = value + len;
+
+        while (p < last && *p == ' ') {
+            p++;
+        }
+
+        while (last > p && (last[-1] == ' ' || last[-1] == '\t')) {
+            last--;
+        }
+
+        if (p == last) {
+            return 0;
+        }
+
+        *token = p;
+        *tlen = last - p;
+
+        return 1;
+    }
+
+    if ((schemes & COGNITO_SCHEME_BARE) && cognito_token_shape(value, len)) {
+        *token = value;
+        *tlen = len;
+
+        return 1;
+    }
+
+    return 0;
+}
+
+
+long
+cognito_appsync_header_token(const char *b64, size_t len, char *buf,
+    size_t size)
+{
+    long          n;
+    size_t        binlen, tlen;
+    json_t       *json, *auth;
+    uint8_t      *bin;
+    const char   *token;
+    json_error_t  jerr;
+
+    if (len > COGNITO_APPSYNC_MAX_LEN
+        || cognito_b64_decode(b64, len, &bin, &binlen) != COGNITO_OK)
+    {
+        return -1;
+    }
+
+    json = json_loadb((const char *) bin, binlen, JSON_REJECT_DUPLICATES,
+                      &jerr);
+
+    cognito_b64url_free(bin);
+
+    if (json == NULL) {
+        return -1;
+    }
+
+    n = -1;
+
+    /* borrowed; NULL when json is an array */
+
+    auth = json_object_get(json, "Authorization");
+
+    if (json_is_string(auth)
+        && cognito_authorization_token(json_string_value(auth),
+                                       json_string_length(auth),
+                                       COGNITO_SCHEME_BEARER
+                                       |COGNITO_SCHEME_BARE,
+                                       &token, &tlen))
+    {
+        if (tlen <= size) {
+            memcpy(buf, token, tlen);
+        }
+
+        n = (long) tlen;
+    }
+
+    json_decref(json);
+
+    return n;
 }
 
 

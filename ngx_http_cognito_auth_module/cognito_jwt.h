@@ -25,12 +25,18 @@
 #define COGNITO_TOKEN_MAX_LEN      8192     /* whole compact JWS, bytes */
 #define COGNITO_JSON_MAX_DEPTH     16       /* header and payload */
 #define COGNITO_DIGEST_LEN         32       /* SHA-256 */
+#define COGNITO_APPSYNC_MAX_LEN    16384    /* AppSync "header", base64 */
 
 
 /* token_use, a bit mask */
 #define COGNITO_USE_ID             0x01
 #define COGNITO_USE_ACCESS         0x02
 #define COGNITO_USE_ANY            (COGNITO_USE_ID|COGNITO_USE_ACCESS)
+
+
+/* how a token may stand in an Authorization value, a bit mask */
+#define COGNITO_SCHEME_BEARER      0x01     /* "Bearer <token>" */
+#define COGNITO_SCHEME_BARE        0x02     /* the token alone (AppSync) */
 
 
 typedef struct cognito_token_s   cognito_token_t;   /* opaque */
@@ -56,6 +62,34 @@ typedef struct {
  */
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
+
+/*
+ * The shape of a token in text that may hold one: 3 for the base64url
+ * alphabet with two dots (a compact JWS), 5 with four dots (a compact JWE,
+ * which cognito_token_parse() refuses as such), else 0.
+ */
+int cognito_token_shape(const char *s, size_t len);
+
+/*
+ * The token in an Authorization value.  With COGNITO_SCHEME_BEARER:
+ * "Bearer" (in any case), spaces, the token, optional spaces and tabs.
+ * With COGNITO_SCHEME_BARE: the whole value, if it has a token's shape
+ * (cognito_token_shape()); anything else ("Basic ...") holds no token.
+ * Returns 1 with *token and *tlen (pointing into value), or 0.
+ */
+int cognito_authorization_token(const char *value, size_t len,
+    unsigned schemes, const char **token, size_t *tlen);
+
+/*
+ * AppSync real-time: the WebSocket handshake's "header" query parameter
+ * (URL-decoded) is base64 of a JSON object whose "Authorization" string
+ * member holds the token, bare or Bearer.  Returns the token's length,
+ * the token copied into buf if it fits in size (len bytes always do), or
+ * -1: longer than COGNITO_APPSYNC_MAX_LEN, not base64, not a JSON object
+ * (duplicate members refused), no such member, or no token in it.
+ */
+long cognito_appsync_header_token(const char *b64, size_t len, char *buf,
+    size_t size);
 
 /* drops a reference; the last one frees the token */
 void cognito_token_free(cognito_token_t *tok);

@@ -3,11 +3,13 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * What the core files share: rejection code names, the error setter, the
- * algorithm names and base64url.  cjose is used here only, for its
- * base64url decoder (the browser sign-in work gives it JWE).
+ * algorithm names and base64 (base64url, and the standard alphabet read
+ * as base64url).  cjose is used here only, for its base64url decoder (the
+ * browser sign-in work gives it JWE).
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjose/base64.h>
@@ -198,4 +200,49 @@ cognito_b64url_free(uint8_t *p)
     if (p != NULL) {
         cjose_get_dealloc()(p);
     }
+}
+
+
+int
+cognito_b64_decode(const char *p, size_t len, uint8_t **out, size_t *n)
+{
+    int     rc;
+    char   *url;
+    size_t  i, m;
+
+    *out = NULL;
+
+    /* padding ("=" or "==") only where it makes whole quanta */
+
+    m = len;
+
+    if (m % 4 == 0) {
+        for (i = 0; i < 2 && m && p[m - 1] == '='; i++) {
+            m--;
+        }
+    }
+
+    if (m == 0) {
+        return COGNITO_ERR_BASE64;
+    }
+
+    url = malloc(m);
+    if (url == NULL) {
+        return COGNITO_ERR_NOMEM;
+    }
+
+    for (i = 0; i < m; i++) {
+        url[i] = (p[i] == '+') ? '-' : (p[i] == '/') ? '_' : p[i];
+    }
+
+    if (cognito_b64url_valid(url, m)) {
+        rc = cognito_b64url_decode(url, m, out, n);
+
+    } else {
+        rc = COGNITO_ERR_BASE64;
+    }
+
+    free(url);
+
+    return rc;
 }

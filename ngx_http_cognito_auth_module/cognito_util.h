@@ -3,7 +3,7 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * What the core files share: the rejection codes and the error struct,
- * the signature algorithm bits, and base64url (the only use of cjose).
+ * the signature algorithm bits, and base64 (the only use of cjose).
  * cognito_util.c calls no other core file.
  */
 
@@ -117,6 +117,15 @@ int cognito_b64url_decode(const char *p, size_t len, uint8_t **out,
     size_t *n);
 
 void cognito_b64url_free(uint8_t *p);
+
+/*
+ * base64 as clients send it outside tokens (AppSync's "header" query
+ * parameter): the standard alphabet (RFC 4648, section 4) or base64url,
+ * padded or not.  Decodes into a new buffer, freed with
+ * cognito_b64url_free(): COGNITO_OK, COGNITO_ERR_NOMEM or
+ * COGNITO_ERR_BASE64 (also for an empty value).
+ */
+int cognito_b64_decode(const char *p, size_t len, uint8_t **out, size_t *n);
 
 
 #endif /* _COGNITO_UTIL_H_INCLUDED_ */

@@ -1583,6 +1583,202 @@ t_names(void)
 }
 
 
+/* standard base64 of s, padded (EVP_EncodeBlock), or unpadded */
+
+static char *
+t_std_b64(const char *s, int pad)
+{
+    int     n;
+    size_t  len;
+    char   *out;
+
+    len = strlen(s);
+
+    out = malloc(4 * (len / 3 + 1) + 1);
+    if (out == NULL) {
+        t_fatal("malloc");
+    }
+
+    n = EVP_EncodeBlock((unsigned char *) out, (const unsigned char *) s,
+                        (int) len);
+
+    while (!pad && n > 0 && out[n - 1] == '=') {
+        out[--n] = '\0';
+    }
+
+    return out;
+}
+
+
+/* the AppSync "header" of json, its token compared with want (NULL: none) */
+
+static void
+t_appsync(const char *json, int pad, const char *want, const char *desc)
+{
+    long   n;
+    char  *b64, buf[256];
+
+    b64 = t_std_b64(json, pad);
+    n = cognito_appsync_header_token(b64, strlen(b64), buf, sizeof(buf));
+
+    if (want == NULL) {
+        t_ok(n == -1, "appsync: %s", desc);
+
+    } else {
+        t_ok(n == (long) strlen(want) && memcmp(buf, want, n) == 0,
+             "appsync: %s", desc);
+    }
+
+    free(b64);
+}
+
+
+static void
+t_sources(void)
+{
+    long         n;
+    char        *big, buf[64];
+    size_t       i, len;
+    uint8_t     *bin;
+    const char  *tok;
+
+    static const struct {
+        const char  *value;
+        unsigned     schemes;
+        const char  *want;    /* NULL: no token */
+    } cases[] = {
+        { "Bearer a.b.c", COGNITO_SCHEME_BEARER, "a.b.c" },
+        { "bEARER   a.b.c \t", COGNITO_SCHEME_BEARER, "a.b.c" },
+        { "Bearer x", COGNITO_SCHEME_BEARER, "x" },
+        { "Bearer ", COGNITO_SCHEME_BEARER, NULL },
+        { "Bearer    ", COGNITO_SCHEME_BEARER, NULL },
+        { "Bearer\ta.b.c", COGNITO_SCHEME_BEARER, NULL },
+        { "Bearera.b.c", COGNITO_SCHEME_BEARER, NULL },
+        { "a.b.c", COGNITO_SCHEME_BEARER, NULL },
+        { "a.b.c", COGNITO_SCHEME_BARE, "a.b.c" },
+        { "eyJ-_0.eyJ9.s_-", COGNITO_SCHEME_BARE, "eyJ-_0.eyJ9.s_-" },
+        { "a.b.c.d.e", COGNITO_SCHEME_BARE, "a.b.c.d.e" },
+        { "a.b.c.d", COGNITO_SCHEME_BARE, NULL },
+        { "a.b", COGNITO_SCHEME_BARE, NULL },
+        { "Basic dXNlcjpwYXNz", COGNITO_SCHEME_BARE, NULL },
+        { "Basic dXNlcjpwYXNz", COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE,
+          NULL },
+        { "Digest a.b.c", COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE, NULL },
+        { "a.b.c ", COGNITO_SCHEME_BARE, NULL },
+        { "a+b.c.d", COGNITO_SCHEME_BARE, NULL },
+        { "Bearer a.b.c", COGNITO_SCHEME_BARE, NULL },
+        { "Bearer a.b.c", COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE,
+          "a.b.c" },
+        { "a.b.c", COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE, "a.b.c" },
+        { "", COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE, NULL },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tok = NULL;
+        len = 0;
+
+        n = cognito_authorization_token(cases[i].value,
+                                        strlen(cases[i].value),
+                                        cases[i].schemes, &tok, &len);
+
+        if (cases[i].want == NULL) {
+            t_ok(n == 0, "authorization: \"%s\" (%u) holds no token",
+                 cases[i].value, cases[i].schemes);
+
+        } else {
+            t_ok(n == 1 && len == strlen(cases[i].want)
+                 && memcmp(tok, cases[i].want, len) == 0,
+                 "authorization: \"%s\" (%u) holds \"%s\"",
+                 cases[i].value, cases[i].schemes, cases[i].want);
+        }
+    }
+
+    t_ok(cognito_token_shape("a.b.c", 5) == 3
+         && cognito_token_shape("a.b.c.d.e", 9) == 5
+         && cognito_token_shape("abc", 3) == 0
+         && cognito_token_shape("", 0) == 0
+         && cognito_token_shape("a.b\0.c", 6) == 0,
+         "token_shape: JWS 3, JWE 5, else 0 (a NUL included)");
+
+    /* base64: both alphabets, padded or not */
+
+    t_code(cognito_b64_decode("+/8=", 4, &bin, &len), COGNITO_OK,
+           "b64: standard, padded");
+    t_ok(bin != NULL && len == 2 && bin[0] == 0xfb && bin[1] == 0xff,
+         "b64: standard alphabet decoded");
+    cognito_b64url_free(bin);
+
+    t_code(cognito_b64_decode("-_8", 3, &bin, &len), COGNITO_OK,
+           "b64: url-safe, unpadded");
+    cognito_b64url_free(bin);
+
+    t_code(cognito_b64_decode("+/8", 3, &bin, &len), COGNITO_OK,
+           "b64: standard, unpadded");
+    cognito_b64url_free(bin);
+
+    t_code(cognito_b64_decode("+/8==", 5, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: padding that does not make quanta");
+    t_code(cognito_b64_decode("+=/8", 4, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: padding inside");
+    t_code(cognito_b64_decode("====", 4, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: padding only");
+    t_code(cognito_b64_decode("", 0, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: empty");
+    t_code(cognito_b64_decode("ab%d", 4, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: outside both alphabets");
+    t_code(cognito_b64_decode("abcde", 5, &bin, &len), COGNITO_ERR_BASE64,
+           "b64: a character left over");
+    t_ok(bin == NULL, "b64: no buffer on failure");
+
+    /* AppSync's "header" */
+
+    t_appsync("{\"Authorization\":\"a.b.c\",\"host\":\"x.appsync-api."
+              "us-east-1.amazonaws.com\"}", 1, "a.b.c", "bare, padded");
+    t_appsync("{\"host\":\"h\",\"Authorization\":\"Bearer  a.b.c\"}", 0,
+              "a.b.c", "Bearer, unpadded");
+    t_appsync("{\"Authorization\":\"a.b.c.d.e\"}", 1, "a.b.c.d.e",
+              "a JWE is passed on (the parser refuses it)");
+    t_appsync("{\"authorization\":\"a.b.c\"}", 1, NULL,
+              "only \"Authorization\"");
+    t_appsync("{\"Authorization\":\"Basic dXNlcjpwYXNz\"}", 1, NULL,
+              "Basic is no token");
+    t_appsync("{\"Authorization\":\"a.b.c\",\"Authorization\":\"d.e.f\"}",
+              1, NULL, "duplicate members refused");
+    t_appsync("{\"Authorization\":[\"a.b.c\"]}", 1, NULL,
+              "not a string");
+    t_appsync("[\"a.b.c\"]", 1, NULL, "not an object");
+    t_appsync("{\"Authorization\":\"a.b.c\"", 1, NULL, "not JSON");
+    t_appsync("{\"Authorization\":\"a.b\\u0000.c\"}", 1, NULL,
+              "a NUL is no token");
+    t_appsync("{\"Authorization\":\"\"}", 1, NULL, "empty");
+
+    n = cognito_appsync_header_token("e30", 3, buf, sizeof(buf));
+    t_ok(n == -1, "appsync: {} holds no token");
+
+    n = cognito_appsync_header_token("!!!!", 4, buf, sizeof(buf));
+    t_ok(n == -1, "appsync: not base64");
+
+    /* the whole length is returned; nothing is written past size */
+
+    big = t_std_b64("{\"Authorization\":\"aaaa.bbbb.cccc\"}", 1);
+    memset(buf, 'x', sizeof(buf));
+    n = cognito_appsync_header_token(big, strlen(big), buf, 4);
+    t_ok(n == 14 && buf[0] == 'x', "appsync: a short buffer is untouched");
+    free(big);
+
+    len = COGNITO_APPSYNC_MAX_LEN + 4;
+    big = malloc(len);
+    if (big == NULL) {
+        t_fatal("malloc");
+    }
+
+    memset(big, 'A', len);
+    n = cognito_appsync_header_token(big, len, buf, sizeof(buf));
+    t_ok(n == -1, "appsync: over COGNITO_APPSYNC_MAX_LEN");
+    free(big);
+}
+
+
 int
 main(void)
 {
@@ -1622,6 +1818,7 @@ main(void)
     t_exp();
     t_ref_digest();
     t_detach(ks);
+    t_sources();
 
     cognito_keyset_free(ks);
 
