@@ -247,7 +247,8 @@ ngx_http_cognito_auth_withdraw(ngx_http_request_t *r,
 
 /*
  * NGX_OK if the verdict v was made for this location's pools (the same
- * set), token source and token; NGX_DECLINED if not.
+ * set), token source (cognito_auth_token's value, or Authorization read
+ * with the same scheme) and token; NGX_DECLINED if not.
  */
 
 static ngx_int_t
@@ -270,6 +271,12 @@ ngx_http_cognito_auth_bound(ngx_http_request_t *r,
             || a->value.len != b->value.len
             || ngx_strncmp(a->value.data, b->value.data, a->value.len) != 0))
     {
+        return NGX_DECLINED;
+    }
+
+    /* Authorization read another way is another source */
+
+    if (a == NULL && v->scheme != calcf->token_scheme) {
         return NGX_DECLINED;
     }
 
@@ -423,6 +430,7 @@ ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
         v->token = mv->token;
         v->pools = mv->pools;
         v->source = mv->source;
+        v->scheme = mv->scheme;
 
         ngx_http_cognito_auth_token_verdict(ctx, mv->sig_code, mv->sig_msg);
 
@@ -539,6 +547,7 @@ ngx_http_cognito_auth_read_token(ngx_http_request_t *r,
 
     v->pools = calcf->pools;
     v->source = calcf->token;
+    v->scheme = calcf->token_scheme;
 
     rc = ngx_http_cognito_auth_get_token(r, calcf, &token);
     if (rc == NGX_ERROR) {
@@ -631,12 +640,19 @@ ngx_http_cognito_auth_token_verdict(ngx_http_cognito_auth_ctx_t *ctx,
 }
 
 
+/*
+ * The token from cognito_auth_token's value, whole, or else from
+ * Authorization as cognito_auth_token_scheme allows (Bearer, bare or
+ * either): NGX_OK, NGX_DECLINED when there is none, or NGX_ERROR.
+ */
+
 static ngx_int_t
 ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token)
 {
-    u_char     *p, *last;
-    ngx_str_t   value;
+    size_t       len;
+    ngx_str_t    value;
+    const char  *p;
 
     if (calcf->token != NULL) {
         if (ngx_http_complex_value(r, calcf->token, &value) != NGX_OK) {
@@ -657,31 +673,14 @@ ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
 
     value = r->headers_in.authorization->value;
 
-    if (value.len < sizeof("Bearer ") - 1
-        || ngx_strncasecmp(value.data, (u_char *) "Bearer ",
-                           sizeof("Bearer ") - 1)
-           != 0)
+    if (!cognito_authorization_token((const char *) value.data, value.len,
+                                     calcf->token_scheme, &p, &len))
     {
         return NGX_DECLINED;
     }
 
-    p = value.data + sizeof("Bearer ") - 1;
-    last = value.data + value.len;
-
-    while (p < last && *p == ' ') {
-        p++;
-    }
-
-    while (last > p && (last[-1] == ' ' || last[-1] == '\t')) {
-        last--;
-    }
-
-    if (p == last) {
-        return NGX_DECLINED;
-    }
-
-    token->data = p;
-    token->len = last - p;
+    token->data = (u_char *) p;
+    token->len = len;
 
     return NGX_OK;
 }

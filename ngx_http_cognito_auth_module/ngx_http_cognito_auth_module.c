@@ -124,6 +124,15 @@ static ngx_int_t ngx_http_cognito_auth_compile(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_complex_value_t *cv);
 
 
+/* cognito_auth_token_scheme: how Authorization carries the token */
+static ngx_conf_enum_t  ngx_http_cognito_auth_token_schemes[] = {
+    { ngx_string("bearer"), COGNITO_SCHEME_BEARER },
+    { ngx_string("bare"), COGNITO_SCHEME_BARE },
+    { ngx_string("any"), COGNITO_SCHEME_BEARER|COGNITO_SCHEME_BARE },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_cognito_auth_commands[] = {
 
     { ngx_string("cognito_auth_zone"),
@@ -181,6 +190,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_cognito_auth_loc_conf_t, token),
       NULL },
+
+    { ngx_string("cognito_auth_token_scheme"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, token_scheme),
+      &ngx_http_cognito_auth_token_schemes },
 
     { ngx_string("cognito_auth_require_group"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
@@ -371,6 +387,7 @@ ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
     calcf->pools = NGX_CONF_UNSET_PTR;
     calcf->token_use = NGX_CONF_UNSET_UINT;
     calcf->token = NGX_CONF_UNSET_PTR;
+    calcf->token_scheme = NGX_CONF_UNSET_UINT;
     calcf->groups = NGX_CONF_UNSET_PTR;
     calcf->scopes = NGX_CONF_UNSET_PTR;
     calcf->requires = NGX_CONF_UNSET_PTR;
@@ -394,6 +411,8 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_str_value(conf->realm, prev->realm,
                              ngx_http_cognito_auth_default_realm.data);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    ngx_conf_merge_uint_value(conf->token_scheme, prev->token_scheme,
+                              COGNITO_SCHEME_BEARER);
 
     /*
      * Requirements and trusted headers add up from http to the innermost

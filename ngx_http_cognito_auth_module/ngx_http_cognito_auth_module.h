@@ -197,6 +197,7 @@ typedef struct {
     ngx_uint_t                     token_use;
     ngx_str_t                      realm;
     ngx_http_complex_value_t      *token;     /* cognito_auth_token */
+    ngx_uint_t                     token_scheme;  /* COGNITO_SCHEME_* */
 
     ngx_array_t                   *groups;    /* arrays of complex values */
     ngx_array_t                   *scopes;    /* arrays of complex values */
@@ -250,6 +251,7 @@ typedef struct {
     /* what it was made for: a location's pools and token source */
     ngx_array_t                   *pools;
     ngx_http_complex_value_t      *source;    /* NULL: Authorization */
+    ngx_uint_t                     scheme;    /* of Authorization */
     ngx_str_t                      token;
 
     cognito_token_t               *tok;       /* a reference of its own */

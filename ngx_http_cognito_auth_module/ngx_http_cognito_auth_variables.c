@@ -3,7 +3,9 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * $cognito_* variables and cognito_auth_claim_set.  Claims are exposed only
- * for a token whose signature and claims checked out.
+ * for a token whose signature and claims checked out.  One variable is a
+ * token source, not a claim: $cognito_appsync_header_token, the token in
+ * AppSync's "header" query parameter (real-time WebSocket handshakes).
  */
 
 
@@ -31,6 +33,8 @@ static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cognito_auth_appsync_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
     ngx_http_request_t *r);
 
@@ -98,6 +102,10 @@ static ngx_http_variable_t  ngx_http_cognito_auth_vars[] = {
 
     { ngx_string("cognito_error"), NULL,
       ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_ERROR,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_appsync_header_token"), NULL,
+      ngx_http_cognito_auth_appsync_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -185,6 +193,61 @@ ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     v->flags |= NGX_HTTP_VAR_NOCACHEABLE;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The token of an AppSync real-time handshake, for cognito_auth_token:
+ * "header" is URL-decoded here, then decoded by the core.  Empty when
+ * there is none, so that the token is missing.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_appsync_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    long        n;
+    u_char     *b64, *last, *src, *token;
+    ngx_str_t   arg;
+
+    if (ngx_http_arg(r, (u_char *) "header", sizeof("header") - 1, &arg)
+        != NGX_OK
+        || arg.len == 0
+        || arg.len > 3 * COGNITO_APPSYNC_MAX_LEN)
+    {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    b64 = ngx_pnalloc(r->pool, 2 * arg.len);
+    if (b64 == NULL) {
+        return NGX_ERROR;
+    }
+
+    last = b64;
+    src = arg.data;
+
+    ngx_unescape_uri(&last, &src, arg.len, 0);
+
+    /* the token is shorter than its base64 */
+
+    token = b64 + arg.len;
+
+    n = cognito_appsync_header_token((const char *) b64, last - b64,
+                                     (char *) token, arg.len);
+
+    if (n <= 0 || (size_t) n > arg.len) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = token;
+    v->len = n;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
 }
 
 
