@@ -95,6 +95,8 @@ static ngx_int_t ngx_http_cognito_auth_finish(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_reject(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_log(ngx_http_request_t *r,
+    ngx_http_cognito_auth_verdict_t *v);
 static ngx_int_t ngx_http_cognito_auth_escape(ngx_http_request_t *r,
     ngx_str_t *value);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_main_ctx(
@@ -1120,11 +1122,11 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 
     v = &ctx->verdict;
 
-    if (ngx_http_cognito_auth_token_reason(v->reason)) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "cognito auth: token rejected: %V (%V)",
-                      &v->error, &v->desc);
+    if (ngx_http_cognito_auth_log(r, v) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
+    if (ngx_http_cognito_auth_token_reason(v->reason)) {
         if (v->reason == COGNITO_ERR_TOKEN_MISSING) {
             ngx_str_set(&error, "");
 
@@ -1133,9 +1135,6 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
         }
 
     } else {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "cognito auth: access denied: %V", &v->desc);
-
         if (v->reason == NGX_HTTP_COGNITO_AUTH_SCOPE_DENIED) {
             ngx_str_set(&error, "insufficient_scope");
 
@@ -1204,6 +1203,56 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
     ctx->reject_conf = calcf;
 
     return v->status;
+}
+
+
+/*
+ * The rejection's log line: its reason code and description, the pool
+ * when known; for a valid token refused by policy, also its sub (escaped
+ * as $cognito_sub is).  Never the token.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_log(ngx_http_request_t *r,
+    ngx_http_cognito_auth_verdict_t *v)
+{
+    ngx_int_t    rc;
+    ngx_str_t    sub;
+    const char  *path[1];
+
+    if (ngx_http_cognito_auth_token_reason(v->reason)) {
+        if (v->pool == NULL) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "cognito auth: token rejected: %V (%V)",
+                          &v->error, &v->desc);
+
+        } else {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "cognito auth: token rejected: %V (%V), "
+                          "pool \"%V\"",
+                          &v->error, &v->desc, &v->pool->name);
+        }
+
+        return NGX_OK;
+    }
+
+    ngx_str_null(&sub);
+
+    if (v->tok != NULL) {
+        path[0] = "sub";
+
+        rc = ngx_http_cognito_auth_claim_text(r, v->tok, path, 1, 0, &sub);
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: access denied: %V (%V), pool \"%V\", "
+                  "sub \"%V\"",
+                  &v->error, &v->desc, &v->pool->name, &sub);
+
+    return NGX_OK;
 }
 
 

@@ -45,7 +45,7 @@ GET /t
 --- response_headers
 !WWW-Authenticate
 --- error_log
-cognito auth: access denied: not in a required group
+cognito auth: access denied: group_denied (not in a required group), pool "test", sub "11111111-2222-3333-4444-555555555555"
 
 
 
@@ -162,7 +162,7 @@ GET /t
 "Authorization: Bearer " . Cognito::access_token(username => "bob")
 --- error_code: 403
 --- error_log
-cognito auth: access denied: requirement not met
+cognito auth: access denied: require_failed (requirement not met), pool "test", sub "11111111-2222-3333-4444-555555555555"
 
 
 
@@ -240,7 +240,7 @@ GET /t
 "Authorization: Bearer " . Cognito::id_token("cognito:groups" => ["admins"])
 --- error_code: 403
 --- error_log
-cognito auth: access denied: no tenant
+cognito auth: access denied: tenant_missing (no tenant), pool "test", sub "11111111-2222-3333-4444-555555555555"
 
 
 
@@ -300,3 +300,35 @@ country=NZ aud=testclient1,x
  "Authorization: Bearer " . Cognito::id_token("custom:tenant" => "two")]
 --- response_body eval
 ["tenant=one\n", "tenant=two\n"]
+
+
+
+=== TEST 20: a 403's log line: the reason code, the pool and the sub, escaped as $cognito_sub is
+--- config
+    location = /t {
+        cognito_auth test;
+        cognito_auth_require_scope shows/shows.read;
+        echo ok;
+    }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token(sub => "u-1\r\n\x01[error]", scope => "openid")
+--- error_code: 403
+--- error_log
+cognito auth: access denied: scope_denied (insufficient scope), pool "test", sub "u-1%0D%0A%01[error]"
+--- no_error_log
+[alert]
+
+
+
+=== TEST 21: a 401's log line: the reason code and the pool the token was checked with
+--- config
+    location = /t { cognito_auth test; echo ok; }
+--- request
+GET /t
+--- more_headers eval
+"Authorization: Bearer " . Cognito::access_token(exp => time - 3600)
+--- error_code: 401
+--- error_log
+cognito auth: token rejected: token_expired (token expired), pool "test"

@@ -583,7 +583,7 @@ GET /page.html
 "Authorization: Bearer " . Cognito::access_token("cognito:groups" => ["readers"])
 --- response_body_like: ^\[private 11111111-2222-3333-4444-555555555555\n\]\[(?!.*admin data).*\]
 --- error_log
-access denied: not in a required group
+access denied: group_denied (not in a required group), pool "test", sub "11111111-2222-3333-4444-555555555555"
 
 
 

@@ -111,7 +111,7 @@ main::m2m("shows-api/shows.write")
 --- response_headers_like
 WWW-Authenticate: Bearer realm="cognito", error="insufficient_scope".*
 --- error_log
-access denied: insufficient scope
+access denied: scope_denied (insufficient scope), pool "m2m", sub "testclient2"
 
 
 

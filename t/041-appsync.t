@@ -169,7 +169,7 @@ GET /t
 "Authorization: " . Cognito::access_token(-key => "rsa2", -kid => "test-key-1")
 --- error_code: 401
 --- error_log
-cognito auth: token rejected: bad_signature (signature verification failed)
+cognito auth: token rejected: bad_signature (signature verification failed), pool "test"
 
 
 
