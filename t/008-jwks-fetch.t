@@ -64,6 +64,8 @@ body={"query":"{ items { id } }"}
 
 
 === TEST 3: JWKS location failing and no keys: 503, fail closed
+The 503 has the JSON body of a 401 or 403, not nginx's page, and no
+challenge: the token is not at fault.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
@@ -75,6 +77,11 @@ GET /t
 --- more_headers eval
 "Authorization: Bearer " . Cognito::access_token()
 --- error_code: 503
+--- response_headers
+Content-Type: application/json
+WWW-Authenticate:
+--- response_body
+{"error":"temporarily_unavailable","error_description":"JWKS unavailable"}
 --- error_log
 JWKS fetch of pool "test" failed: status 500
 no JWKS keys for pool "test", failing closed
