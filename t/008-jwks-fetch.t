@@ -27,7 +27,7 @@ __DATA__
  ""]
 --- response_body_like eval
 ["^ok 11111111-2222-3333-4444-555555555555\n\$", "^ok second\n\$", "^ok third\n\$",
- qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 3\n.*cognito_auth_jwks_keys\{pool="test"\} 2\ncognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n/s]
+ qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 3\n.*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n.*cognito_auth_jwks_keys\{pool="test"\} 2\n/s]
 --- no_error_log
 [error]
 [alert]
@@ -185,7 +185,7 @@ JWKS of pool "test" rejected
 [200, 401, 200, 200]
 --- response_body_like eval
 ["ok", "no key for the token.s kid", "ok",
- qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
+ qr/result="ok"\} 1\n.*result="error"\} 1\n.*jwks_keys\{pool="test"\} 2\n/s]
 
 
 
