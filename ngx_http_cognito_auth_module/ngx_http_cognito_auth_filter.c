@@ -11,9 +11,9 @@
  * The body filter collects the body of a JWKS subrequest into the main
  * request's context.  The header and body filters replace nginx's HTML
  * page with a small JSON body when the response is the module's own
- * rejection: the status its access handler returned, sent by nginx from
- * the access phase of the location that rejected, with no error_page
- * taking it over.
+ * rejection: the status its access handler returned (401, 403, or 503
+ * when a pool has no keys), sent by nginx from the access phase of the
+ * location that rejected, with no error_page taking it over.
  */
 
 

@@ -1099,6 +1099,14 @@ ngx_http_cognito_auth_finish(ngx_http_request_t *r,
     }
 
     if (v->status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        /* logged where the keys were missed; the JSON body as for a 401 */
+
+        ngx_str_set(&ctx->reject_body,
+                    "{\"error\":\"temporarily_unavailable\","
+                    "\"error_description\":\"JWKS unavailable\"}\n");
+        ctx->reject_status = NGX_HTTP_SERVICE_UNAVAILABLE;
+        ctx->reject_conf = calcf;
+
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 

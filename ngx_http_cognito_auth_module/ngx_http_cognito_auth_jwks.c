@@ -605,6 +605,7 @@ ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
     }
 
     slot->fetch_ok++;
+    slot->fetch_failing = 0;
     slot->expires = ngx_time() + pool->jwks_ttl;
     slot->last_good = ngx_time();
     slot->loading = 0;
@@ -661,6 +662,7 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 
         if (fetch == NULL) {
             slot->fetch_failed++;
+            slot->fetch_failing++;
 
         } else if (slot->last_attempt == fetch->started) {
             slot->last_attempt = fetch->prev_attempt;

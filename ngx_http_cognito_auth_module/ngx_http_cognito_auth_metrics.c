@@ -3,7 +3,9 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * Rejection reasons and the counters behind cognito_auth_metrics, which
- * serves them from the shared zone in Prometheus text format.
+ * serves them from the shared zone in Prometheus text format, or in
+ * OpenMetrics when the scraper asks for it.  Each family's HELP and TYPE
+ * come right before its own samples; a family with no sample is left out.
  */
 
 
@@ -14,10 +16,95 @@
 #include "ngx_http_cognito_auth_module.h"
 
 
+#define NGX_HTTP_COGNITO_AUTH_METRIC_LINE  (128 + 64 + NGX_ATOMIC_T_LEN)
+
+
+/* a pool's counters, copied under the lock; the last row is the no-pool */
+typedef struct {
+    ngx_str_t                      name;
+    ngx_uint_t                     fetched;     /* jwks=, not jwks_file= */
+    ngx_http_cognito_auth_slot_t   slot;
+} ngx_http_cognito_auth_row_t;
+
+
+typedef struct {
+    ngx_http_cognito_auth_row_t   *rows;
+    ngx_uint_t                     nrows;
+    time_t                         now;
+    ngx_uint_t                     cache;       /* the cache is on */
+    ngx_atomic_uint_t              cache_hits;
+    ngx_atomic_uint_t              cache_misses;
+} ngx_http_cognito_auth_snapshot_t;
+
+
+/* a family's samples for one row (a pool), or zone-wide with row NULL */
+typedef u_char *(*ngx_http_cognito_auth_samples_pt)(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+
+
+/* a gauge's value for one pool, or -1 for none */
+typedef ngx_int_t (*ngx_http_cognito_auth_gauge_pt)(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+
+
+/* a counter has samples, a gauge a value per pool */
+typedef struct {
+    char                              *name;    /* without _total */
+    ngx_uint_t                         per_pool;
+    char                              *help;
+    ngx_http_cognito_auth_samples_pt   samples;
+    ngx_http_cognito_auth_gauge_pt     gauge;
+} ngx_http_cognito_auth_family_t;
+
+
 static ngx_int_t ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r);
-static u_char *ngx_http_cognito_auth_metrics_slot(u_char *p,
-    ngx_str_t *pool, ngx_http_cognito_auth_slot_t *slot, ngx_uint_t fetched,
-    time_t now);
+static ngx_uint_t ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cognito_auth_snapshot(ngx_http_request_t *r,
+    ngx_http_cognito_auth_snapshot_t *snap);
+static u_char *ngx_http_cognito_auth_requests(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_fetches(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_keys(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_keys_age(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_failing(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_cache(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+
+
+static ngx_http_cognito_auth_family_t  ngx_http_cognito_auth_families[] = {
+
+    { "cognito_auth_requests", 1,
+      "Requests checked, by pool and result (accepted or a rejection "
+      "reason).",
+      ngx_http_cognito_auth_requests, NULL },
+
+    { "cognito_auth_jwks_fetches", 1,
+      "JWKS fetches, by pool and result.",
+      ngx_http_cognito_auth_fetches, NULL },
+
+    { "cognito_auth_jwks_keys", 1,
+      "Keys held, by pool (0 until the first request that needs them "
+      "fetches them).",
+      NULL, ngx_http_cognito_auth_keys },
+
+    { "cognito_auth_jwks_last_success_seconds", 1,
+      "Age of the keys in use: seconds since a fetch last brought or "
+      "confirmed them.",
+      NULL, ngx_http_cognito_auth_keys_age },
+
+    { "cognito_auth_jwks_consecutive_failures", 1,
+      "JWKS fetches failed in a row since the last good one (0: the last "
+      "fetch succeeded).",
+      NULL, ngx_http_cognito_auth_failing },
+
+    { "cognito_auth_cache", 0,
+      "Verified-token cache lookups, by result.",
+      ngx_http_cognito_auth_cache, NULL }
+};
 
 
 static const char  *ngx_http_cognito_auth_policy_reasons[] = {
@@ -53,9 +140,21 @@ ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_uint_t reason)
 {
     ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_loc_conf_t   *calcf;
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (pool == NULL) {
+
+        /* rejected before the token named its pool: the location's only */
+
+        calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+        if (calcf->pools != NULL && calcf->pools->nelts == 1) {
+            pool = ((ngx_http_cognito_auth_pool_t **) calcf->pools->elts)[0];
+        }
+    }
 
     slot = ngx_http_cognito_auth_counters(camcf, pool);
 
@@ -96,24 +195,20 @@ ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-#define NGX_HTTP_COGNITO_AUTH_METRIC_LINE  (128 + 64 + NGX_ATOMIC_T_LEN)
-
 
 static ngx_int_t
 ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 {
-    u_char                             *p;
-    size_t                              size;
-    time_t                              now;
-    ngx_int_t                           rc;
-    ngx_buf_t                          *b;
-    ngx_str_t                           none;
-    ngx_uint_t                          i;
-    ngx_chain_t                         out;
-    ngx_http_cognito_auth_pool_t       *pool;
-    ngx_http_cognito_auth_slot_t       *slot;
-    ngx_http_cognito_auth_zone_ctx_t   *zctx;
-    ngx_http_cognito_auth_main_conf_t  *camcf;
+    u_char                            *p, *start, *mark;
+    char                              *total;
+    size_t                             size;
+    ngx_int_t                          rc, value;
+    ngx_buf_t                         *b;
+    ngx_uint_t                         i, j, om;
+    ngx_chain_t                        out;
+    ngx_http_cognito_auth_row_t       *row;
+    ngx_http_cognito_auth_family_t    *f;
+    ngx_http_cognito_auth_snapshot_t   snap;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -124,11 +219,11 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
-    zctx = camcf->shm_zone->data;
+    if (ngx_http_cognito_auth_snapshot(r, &snap) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-    size = 2048 + (camcf->pools.nelts + 1)
-                  * (NGX_HTTP_COGNITO_AUTH_NREASONS + 8)
+    size = 4096 + snap.nrows * (NGX_HTTP_COGNITO_AUTH_NREASONS + 8)
                   * NGX_HTTP_COGNITO_AUTH_METRIC_LINE;
 
     b = ngx_create_temp_buf(r->pool, size);
@@ -136,61 +231,67 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    om = ngx_http_cognito_auth_openmetrics(r);
+
     p = b->last;
-    now = ngx_time();
 
-    p = ngx_cpymem(p, "# HELP cognito_auth_requests_total Requests checked, "
-                   "by pool and result (accepted or a rejection reason).\n"
-                   "# TYPE cognito_auth_requests_total counter\n"
-                   "# HELP cognito_auth_jwks_fetches_total JWKS fetches, by "
-                   "result.\n"
-                   "# TYPE cognito_auth_jwks_fetches_total counter\n"
-                   "# HELP cognito_auth_jwks_keys Keys held.\n"
-                   "# TYPE cognito_auth_jwks_keys gauge\n"
-                   "# HELP cognito_auth_jwks_last_success_seconds Seconds "
-                   "since the last good JWKS fetch.\n"
-                   "# TYPE cognito_auth_jwks_last_success_seconds gauge\n",
-                   sizeof("# HELP cognito_auth_requests_total Requests "
-                          "checked, by pool and result (accepted or a "
-                          "rejection reason).\n"
-                          "# TYPE cognito_auth_requests_total counter\n"
-                          "# HELP cognito_auth_jwks_fetches_total JWKS "
-                          "fetches, by result.\n"
-                          "# TYPE cognito_auth_jwks_fetches_total counter\n"
-                          "# HELP cognito_auth_jwks_keys Keys held.\n"
-                          "# TYPE cognito_auth_jwks_keys gauge\n"
-                          "# HELP cognito_auth_jwks_last_success_seconds "
-                          "Seconds since the last good JWKS fetch.\n"
-                          "# TYPE cognito_auth_jwks_last_success_seconds "
-                          "gauge\n") - 1);
+    /*
+     * A counter family is named without "_total" in OpenMetrics, with it
+     * in the Prometheus text format; its samples end in "_total" in both.
+     */
 
-    pool = camcf->pools.elts;
+    for (i = 0; i < sizeof(ngx_http_cognito_auth_families)
+                    / sizeof(ngx_http_cognito_auth_family_t); i++)
+    {
+        f = &ngx_http_cognito_auth_families[i];
 
-    ngx_shmtx_lock(&zctx->shpool->mutex);
+        start = p;
 
-    for (i = 0; i < camcf->pools.nelts; i++) {
-        slot = ngx_http_cognito_auth_slot(zctx, &pool[i]);
-        if (slot == NULL) {
-            continue;
+        total = (f->gauge == NULL && !om) ? "_total" : "";
+
+        p = ngx_sprintf(p, "# HELP %s%s %s\n# TYPE %s%s %s\n",
+                        f->name, total, f->help, f->name, total,
+                        f->gauge ? "gauge" : "counter");
+
+        mark = p;
+
+        if (!f->per_pool) {
+            p = f->samples(p, &snap, NULL);
         }
 
-        p = ngx_http_cognito_auth_metrics_slot(p, &pool[i].name, slot,
-                                               pool[i].jwks_uri.len, now);
+        for (j = 0; f->per_pool && j < snap.nrows; j++) {
+            row = &snap.rows[j];
+
+            if (f->gauge == NULL) {
+                p = f->samples(p, &snap, row);
+                continue;
+            }
+
+            value = f->gauge(&snap, row);
+
+            if (value >= 0) {
+                p = ngx_sprintf(p, "%s{pool=\"%V\"} %i\n",
+                                f->name, &row->name, value);
+            }
+        }
+
+        if (p == mark) {
+            p = start;
+        }
     }
 
-    ngx_str_set(&none, "");
+    if (om) {
+        p = ngx_cpymem(p, "# EOF\n", sizeof("# EOF\n") - 1);
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/openmetrics-text; version=1.0.0; "
+                    "charset=utf-8");
 
-    p = ngx_http_cognito_auth_metrics_slot(p, &none, &zctx->sh->nopool, 0,
-                                           now);
+    } else {
+        ngx_str_set(&r->headers_out.content_type,
+                    "text/plain; version=0.0.4; charset=utf-8");
+    }
 
-    ngx_shmtx_unlock(&zctx->shpool->mutex);
-
-    p = ngx_sprintf(p, "# HELP cognito_auth_cache_total Verified-token "
-                    "cache lookups, by result.\n"
-                    "# TYPE cognito_auth_cache_total counter\n"
-                    "cognito_auth_cache_total{result=\"hit\"} %uA\n"
-                    "cognito_auth_cache_total{result=\"miss\"} %uA\n",
-                    zctx->sh->cache_hits, zctx->sh->cache_misses);
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
 
     b->last = p;
     b->last_buf = (r == r->main) ? 1 : 0;
@@ -198,9 +299,6 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = b->last - b->pos;
-    ngx_str_set(&r->headers_out.content_type,
-                "text/plain; version=0.0.4; charset=utf-8");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
 
     rc = ngx_http_send_header(r);
 
@@ -215,46 +313,195 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 }
 
 
+/* OpenMetrics when Accept names it (as Prometheus sends), as the client
+ * libraries decide */
+
+static ngx_uint_t
+ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r)
+{
+#if (NGX_HTTP_GZIP || NGX_HTTP_HEADERS)
+    u_char           *p, *last;
+    ngx_table_elt_t  *h;
+
+    h = r->headers_in.accept;
+
+    if (h == NULL) {
+        return 0;
+    }
+
+    p = h->value.data;
+    last = p + h->value.len;
+
+    while (p < last) {
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        if ((size_t) (last - p) >= sizeof("application/openmetrics-text") - 1
+            && ngx_strncasecmp(p, (u_char *) "application/openmetrics-text",
+                               sizeof("application/openmetrics-text") - 1)
+               == 0)
+        {
+            p += sizeof("application/openmetrics-text") - 1;
+
+            if (p == last || *p == ';' || *p == ',' || *p == ' ') {
+                return 1;
+            }
+        }
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        p++;
+    }
+#endif
+
+    return 0;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_snapshot(ngx_http_request_t *r,
+    ngx_http_cognito_auth_snapshot_t *snap)
+{
+    ngx_uint_t                          i;
+    ngx_http_cognito_auth_row_t        *row;
+    ngx_http_cognito_auth_pool_t       *pool;
+    ngx_http_cognito_auth_slot_t       *slot;
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+    zctx = camcf->shm_zone->data;
+
+    snap->rows = ngx_pcalloc(r->pool, (camcf->pools.nelts + 1)
+                                      * sizeof(ngx_http_cognito_auth_row_t));
+    if (snap->rows == NULL) {
+        return NGX_ERROR;
+    }
+
+    snap->nrows = 0;
+    snap->now = ngx_time();
+    snap->cache = (camcf->cache_size != 0);
+
+    pool = camcf->pools.elts;
+
+    ngx_shmtx_lock(&zctx->shpool->mutex);
+
+    for (i = 0; i < camcf->pools.nelts; i++) {
+        slot = ngx_http_cognito_auth_slot(zctx, &pool[i]);
+        if (slot == NULL) {
+            continue;
+        }
+
+        row = &snap->rows[snap->nrows++];
+
+        row->name = pool[i].name;
+        row->fetched = (pool[i].jwks_uri.len != 0);
+        row->slot = *slot;
+    }
+
+    /* rejected before a pool was known, in a location with several */
+
+    row = &snap->rows[snap->nrows++];
+
+    ngx_str_set(&row->name, "");
+    row->slot = zctx->sh->nopool;
+
+    snap->cache_hits = zctx->sh->cache_hits;
+    snap->cache_misses = zctx->sh->cache_misses;
+
+    ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+/* accepted for every pool, from the start; each reason once it happened */
+
 static u_char *
-ngx_http_cognito_auth_metrics_slot(u_char *p, ngx_str_t *pool,
-    ngx_http_cognito_auth_slot_t *slot, ngx_uint_t fetched, time_t now)
+ngx_http_cognito_auth_requests(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
 {
     ngx_uint_t  i;
 
-    p = ngx_sprintf(p, "cognito_auth_requests_total{pool=\"%V\","
-                    "result=\"accepted\"} %uA\n", pool, slot->accepted);
+    if (row->name.len) {
+        p = ngx_sprintf(p, "cognito_auth_requests_total{pool=\"%V\","
+                        "result=\"accepted\"} %uA\n",
+                        &row->name, row->slot.accepted);
+    }
 
     for (i = 0; i < NGX_HTTP_COGNITO_AUTH_NREASONS; i++) {
-        if (slot->rejected[i] == 0) {
+        if (row->slot.rejected[i] == 0) {
             continue;
         }
 
         p = ngx_sprintf(p, "cognito_auth_requests_total{pool=\"%V\","
-                        "result=\"%s\"} %uA\n", pool,
+                        "result=\"%s\"} %uA\n", &row->name,
                         ngx_http_cognito_auth_reason_name(i),
-                        slot->rejected[i]);
+                        row->slot.rejected[i]);
     }
 
-    if (pool->len == 0) {
+    return p;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_fetches(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    if (!row->fetched) {
         return p;
     }
 
-    p = ngx_sprintf(p, "cognito_auth_jwks_keys{pool=\"%V\"} %ui\n",
-                    pool, slot->nkeys);
+    return ngx_sprintf(p, "cognito_auth_jwks_fetches_total{pool=\"%V\","
+                       "result=\"ok\"} %uA\n"
+                       "cognito_auth_jwks_fetches_total{pool=\"%V\","
+                       "result=\"error\"} %uA\n",
+                       &row->name, row->slot.fetch_ok,
+                       &row->name, row->slot.fetch_failed);
+}
 
-    if (!fetched) {
-        return p;
+
+static ngx_int_t
+ngx_http_cognito_auth_keys(ngx_http_cognito_auth_snapshot_t *snap,
+    ngx_http_cognito_auth_row_t *row)
+{
+    return row->name.len ? (ngx_int_t) row->slot.nkeys : -1;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_keys_age(ngx_http_cognito_auth_snapshot_t *snap,
+    ngx_http_cognito_auth_row_t *row)
+{
+    if (!row->fetched || row->slot.last_good == 0) {
+        return -1;
     }
 
-    p = ngx_sprintf(p, "cognito_auth_jwks_fetches_total{pool=\"%V\","
-                    "result=\"ok\"} %uA\n"
-                    "cognito_auth_jwks_fetches_total{pool=\"%V\","
-                    "result=\"error\"} %uA\n",
-                    pool, slot->fetch_ok, pool, slot->fetch_failed);
+    return snap->now - row->slot.last_good;
+}
 
-    if (slot->last_good) {
-        p = ngx_sprintf(p, "cognito_auth_jwks_last_success_seconds"
-                        "{pool=\"%V\"} %T\n", pool, now - slot->last_good);
+
+static ngx_int_t
+ngx_http_cognito_auth_failing(ngx_http_cognito_auth_snapshot_t *snap,
+    ngx_http_cognito_auth_row_t *row)
+{
+    return row->fetched ? (ngx_int_t) row->slot.fetch_failing : -1;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_cache(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    /* no samples, so no family, when the cache is off */
+
+    if (snap->cache) {
+        p = ngx_sprintf(p, "cognito_auth_cache_total{result=\"hit\"} %uA\n"
+                        "cognito_auth_cache_total{result=\"miss\"} %uA\n",
+                        snap->cache_hits, snap->cache_misses);
     }
 
     return p;

@@ -68,13 +68,15 @@ typedef struct {
     ngx_atomic_t                   rejected[NGX_HTTP_COGNITO_AUTH_NREASONS];
     ngx_atomic_t                   fetch_ok;
     ngx_atomic_t                   fetch_failed;
+    ngx_uint_t                     fetch_failing; /* failed in a row */
 } ngx_http_cognito_auth_slot_t;
 
 
 typedef struct {
     ngx_http_cognito_auth_slot_t   slots[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
-    ngx_http_cognito_auth_slot_t   nopool;        /* rejected before a pool
-                                                     was known */
+    ngx_http_cognito_auth_slot_t   nopool;        /* rejected before the
+                                                     token named one of a
+                                                     location's pools */
     ngx_atomic_t                   cache_hits;
     ngx_atomic_t                   cache_misses;
 } ngx_http_cognito_auth_shctx_t;

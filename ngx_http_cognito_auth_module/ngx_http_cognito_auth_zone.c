@@ -5,9 +5,10 @@
  * The shared zone (cognito_auth_zone): its directive, its initialisation
  * across reloads (as limit_req's), and the slots in it, one per pool that
  * fetches its JWKS, plus one for requests rejected before a pool was
- * known.  A slot holds bytes and counters only: the raw JWKS, its
- * generation and refresh state (written by the JWKS fetch) and the
- * request counters (written by the metrics).
+ * known in a location with several (with one, its pool counts them).  A
+ * slot holds bytes and counters only: the raw JWKS, its generation and
+ * refresh state (written by the JWKS fetch) and the request counters
+ * (written by the metrics).
  */
 
 

@@ -27,7 +27,7 @@ __DATA__
  ""]
 --- response_body_like eval
 ["^ok 11111111-2222-3333-4444-555555555555\n\$", "^ok second\n\$", "^ok third\n\$",
- qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 3\n.*cognito_auth_jwks_keys\{pool="test"\} 2\ncognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n/s]
+ qr/cognito_auth_requests_total\{pool="test",result="accepted"\} 3\n.*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n.*cognito_auth_jwks_keys\{pool="test"\} 2\n/s]
 --- no_error_log
 [error]
 [alert]
@@ -64,6 +64,8 @@ body={"query":"{ items { id } }"}
 
 
 === TEST 3: JWKS location failing and no keys: 503, fail closed
+The 503 has the JSON body of a 401 or 403, not nginx's page, and no
+challenge: the token is not at fault.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
@@ -75,6 +77,11 @@ GET /t
 --- more_headers eval
 "Authorization: Bearer " . Cognito::access_token()
 --- error_code: 503
+--- response_headers
+Content-Type: application/json
+WWW-Authenticate:
+--- response_body
+{"error":"temporarily_unavailable","error_description":"JWKS unavailable"}
 --- error_log
 JWKS fetch of pool "test" failed: status 500
 no JWKS keys for pool "test", failing closed
@@ -178,7 +185,7 @@ JWKS of pool "test" rejected
 [200, 401, 200, 200]
 --- response_body_like eval
 ["ok", "no key for the token.s kid", "ok",
- qr/jwks_keys\{pool="test"\} 2\n.*result="ok"\} 1\n.*result="error"\} 1\n/s]
+ qr/result="ok"\} 1\n.*result="error"\} 1\n.*jwks_keys\{pool="test"\} 2\n/s]
 
 
 

@@ -243,5 +243,5 @@ no keys again and answers 503 itself; the request is counted once.
 --- response_headers_like eval
 ["X-Error: jwks_unavailable", ""]
 --- response_body_like eval
-[qr/503 Service/,
+[qr/\A\{"error":"temporarily_unavailable","error_description":"JWKS unavailable"\}\n\z/,
  qr/cognito_auth_requests_total\{pool="test",result="jwks_unavailable"\} 1\n(?!.*jwks_unavailable)/s]

@@ -75,7 +75,7 @@ _EOC_
             ""]);
         $block->set_value('error_code', [200, 401, 200, 200]);
         $block->set_value('response_body_like', ["^ok first\n\$", "^401 kid_unknown\n\$", "^ok stale\n\$",
-            qr/cognito_auth_jwks_keys\{pool="test"\} 2\ncognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 1\n/]);
+            qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 1\n.*cognito_auth_jwks_keys\{pool="test"\} 2\n.*consecutive_failures\{pool="test"\} 1\n/s]);
     } else {
         $block->set_value('request', "GET /t") unless defined $block->request;
         $block->set_value('more_headers', Cognito::bearer()) unless defined $block->more_headers;

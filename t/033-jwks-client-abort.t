@@ -94,6 +94,6 @@ fetch's keys, and there was a single fetch.
 ["", 200, 200, 200, 200, 200]
 --- response_body_like eval
 ["", "^paused\n\$", "^paused\n\$", "^paused\n\$", "^ok later\n\$",
- qr/cognito_auth_jwks_keys\{pool="test"\} 2\ncognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n/s]
+ qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n.*cognito_auth_jwks_keys\{pool="test"\} 2\n/s]
 --- no_error_log
 [alert]
