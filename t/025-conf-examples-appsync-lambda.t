@@ -125,7 +125,7 @@ GET /reports/2024
 "Authorization: Bearer $::Tok"
 --- response_body_like eval
 [qr/tenant=\[acme\]/,
- qr/^\{"time":"[^"]+","remote_addr":"127\.0\.0\.1","request_id":"\w+","method":"GET","uri":"\/items","status":200,"request_time":[\d.]+,"cognito_pool":"app","cognito_sub":"11111111-2222-3333-4444-555555555555","cognito_username":"alice","cognito_client_id":"testclient1","cognito_token_use":"access","cognito_groups":"editors,tenant-acme","cognito_scope":"openid profile","cognito_tenant":"acme","cognito_error":""\}\n$/]
+ qr/^\{"time":"[^"]+","remote_addr":"127\.0\.0\.1","request_id":"\w+","method":"GET","uri":"\/items","status":200,"request_time":[\d.]+,"cognito_pool":"logged","cognito_sub":"11111111-2222-3333-4444-555555555555","cognito_username":"alice","cognito_client_id":"testclient1","cognito_token_use":"access","cognito_groups":"editors,tenant-acme","cognito_scope":"openid profile","cognito_tenant":"acme","cognito_error":""\}\n$/]
 
 
 
@@ -155,7 +155,7 @@ GET /reports/2024
 [200, 200, 200]
 --- response_body_like eval
 [qr/^GET \/items/, qr/^GET \/items/,
- qr/# TYPE cognito_auth_requests_total counter\n.*cognito_auth_requests_total\{[^}]*pool="app"[^}]*\} \d+/s]
+ qr/# TYPE cognito_auth_requests_total counter\n.*cognito_auth_requests_total\{[^}]*pool="monitored"[^}]*\} \d+/s]
 
 
 

@@ -36,7 +36,7 @@ const opt = {
     keep: process.argv.includes('--keep'),
     verbose: process.argv.includes('--verbose'),
     deliberate: arg('--deliberate', path.join(__dirname, 'deliberate.txt')),
-    readme: arg('--readme', path.join(top, 'README.md')),
+    readme: arg('--readme', path.join(top, 'docs', 'HARDENING.md')),
 };
 
 // --- keys and key sets ------------------------------------------------------
@@ -798,7 +798,7 @@ async function main() {
     let failures = 0;
     for (const e of deliberate) {
         if (!readme.includes(`\`${e.name}\``)) {
-            console.log(`README: the deliberate difference \`${e.name}\` is not listed in ${opt.readme}`);
+            console.log(`docs: the deliberate difference \`${e.name}\` is not listed in ${opt.readme}`);
             failures++;
         }
     }

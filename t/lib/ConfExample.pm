@@ -8,8 +8,9 @@ package ConfExample;
 #     ConfExample::config('inventory-appsync.conf')
 #
 # A conf-example is an http-context file (what goes into
-# /etc/nginx/conf.d/): http-level directives (cognito_auth_zone,
-# cognito_auth_pool, map, log_format, ...) and one server block, the
+# /etc/nginx/conf.d/ beside 00-cognito-zone.conf, which declares the zone):
+# http-level directives (cognito_auth_pool, map, log_format, ...) and one
+# server block, the
 # gateway.  http_config() gives everything outside that server block,
 # config() the inside of it (what Test::Nginx puts in its own server), both
 # rewritten for a test:
@@ -54,6 +55,7 @@ BEGIN {
 our $Dir = "$TopDir/conf-examples";
 our $PoolId = 'us-east-1_TestPool1';
 our $ClientIds = 'testclient1,testclient2';
+our $ZoneFile = '00-cognito-zone.conf';
 
 sub slurp {
     my $path = shift;
@@ -221,11 +223,14 @@ sub _server_body {
     return $body;
 }
 
-# (http part, server body) of a conf-example, rewritten
+# (http part, server body) of a conf-example, rewritten; the http part
+# starts with 00-cognito-zone.conf, the zone every example relies on (as
+# in conf.d/, where that file comes first)
 sub load {
     my ($name, %opt) = @_;
     my $text = rewrite(slurp(path($name)), %opt);
     my ($http, $server) = ('', undef);
+    $http = rewrite(slurp(path($ZoneFile))) if $text !~ /cognito_auth_zone/;
     for my $p (split_top($text)) {
         if ($p->[0] eq 'server' && !defined $server) {
             $server = _server_body($p->[1]);
