@@ -472,6 +472,40 @@ ngx_http_cognito_auth_is_set(ngx_table_elt_t *h,
 
 
 /*
+ * The proxy_set_header (an array of ngx_keyval_t, as the proxy module
+ * keeps it) that replaces one of the level's trusted headers upstream:
+ * the proxy module sends its own value instead of the client list's.  One
+ * with an empty value sends no such header, a choice, not a mistake.
+ */
+
+ngx_keyval_t *
+ngx_http_cognito_auth_header_overridden(
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_array_t *set)
+{
+    ngx_uint_t                       i, j;
+    ngx_keyval_t                    *kv;
+    ngx_http_cognito_auth_header_t  *h;
+
+    h = calcf->headers->elts;
+    kv = set->elts;
+
+    for (i = 0; i < set->nelts; i++) {
+        if (kv[i].value.len == 0) {
+            continue;
+        }
+
+        for (j = 0; j < calcf->headers->nelts; j++) {
+            if (ngx_http_cognito_auth_same_header(&kv[i].key, &h[j].name)) {
+                return &kv[i];
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
  * Names match case-insensitively and with "_" equal to "-": with
  * underscores_in_headers on, a client's X_Tenant_Id would otherwise reach
  * a FastCGI or uwsgi backend as the same HTTP_X_TENANT_ID.  The merge of

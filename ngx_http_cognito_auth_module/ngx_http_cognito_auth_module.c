@@ -57,7 +57,30 @@ typedef struct {
                                                   * */
     ngx_array_t                    locations;  /* ngx_http_core_loc_conf_t
                                                   * */
+    ngx_array_t                    headered;   /* void **: the loc_conf of
+                                                  each level with trusted
+                                                  headers */
 } ngx_http_cognito_auth_srv_conf_t;
+
+
+/* nginx's slot functions, as in ngx_command_t */
+typedef char *(*ngx_http_cognito_auth_slot_pt)(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+
+
+/*
+ * leeway= above 5m warns: it is Cognito's shortest token validity, and the
+ * clock skew Kerberos and Microsoft's JWT handlers tolerate by default;
+ * above 1d, Cognito's longest id and access token validity, it is refused:
+ * an expired token would then be accepted longer than any token lives.
+ * jwks_ttl= below 1m warns: an unknown kid forces a refresh anyway.
+ */
+#define NGX_HTTP_COGNITO_AUTH_LEEWAY_WARN     300
+#define NGX_HTTP_COGNITO_AUTH_LEEWAY_MAX      86400
+#define NGX_HTTP_COGNITO_AUTH_JWKS_TTL_WARN   60
+
+/* "location ... of server ... in file:line", for messages */
+#define NGX_HTTP_COGNITO_AUTH_WHERE_LEN       512
 
 
 static void *ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf);
@@ -72,9 +95,22 @@ static char *ngx_http_cognito_auth_merge_all(ngx_conf_t *cf,
 static char *ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev);
-static ngx_int_t ngx_http_cognito_auth_check_jwks(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cognito_auth_check_loc(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf);
+static u_char *ngx_http_cognito_auth_where(ngx_http_core_srv_conf_t *cscf,
+    ngx_http_core_loc_conf_t *clcf, u_char *buf);
+static ngx_int_t ngx_http_cognito_auth_check_servers(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
+#if (NGX_HTTP_SSL)
+static void ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
+    ngx_http_core_loc_conf_t *clcf);
+#endif
+static ngx_int_t ngx_http_cognito_auth_check_server_headers(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_command_t *cmd, ngx_uint_t index);
+static ngx_command_t *ngx_http_cognito_auth_proxy_command(ngx_conf_t *cf,
+    char *name, ngx_http_cognito_auth_slot_pt set, ngx_uint_t *index);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle);
@@ -86,6 +122,8 @@ static char *ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_cognito_auth_pool_params_parse(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_times(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool);
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_find_pool(
     ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *name);
 static char *ngx_http_cognito_auth_pool_client_id(ngx_conf_t *cf,
@@ -304,6 +342,8 @@ static ngx_http_cognito_auth_pool_param_t
 
 
 static ngx_str_t  ngx_http_cognito_auth_default_realm = ngx_string("cognito");
+static ngx_str_t  ngx_http_cognito_auth_token_example =
+    ngx_string("cookie_id_token");
 
 
 static void *
@@ -356,6 +396,8 @@ ngx_http_cognito_auth_create_srv_conf(ngx_conf_t *cf)
         != NGX_OK
         || ngx_array_init(&cascf->locations, cf->pool, 4,
                           sizeof(ngx_http_core_loc_conf_t *))
+           != NGX_OK
+        || ngx_array_init(&cascf->headered, cf->pool, 4, sizeof(void **))
            != NGX_OK)
     {
         return NULL;
@@ -461,7 +503,85 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_cognito_auth_check_loc(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return ngx_http_cognito_auth_note_location(cf, conf, prev);
+}
+
+
+/*
+ * What a level's merged configuration cannot mean.  Checked at every
+ * level, so a setting inherited from http or server counts where it acts.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_check_loc(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf)
+{
+    u_char                    *p, *last, where[NGX_HTTP_COGNITO_AUTH_WHERE_LEN];
+    ngx_str_t                 *v;
+    ngx_http_core_srv_conf_t  *cscf;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (conf->token != NULL && conf->token->lengths == NULL) {
+        v = &conf->token->value;
+        last = ngx_http_cognito_auth_where(cscf, clcf, where);
+
+        for (p = v->data; p < v->data + v->len; p++) {
+            if (!(isalnum(*p) || *p == '_')) {
+                break;
+            }
+        }
+
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "cognito_auth_token \"%V\" in %*s is a literal, "
+                      "never a token: did you mean \"$%V\"?",
+                      v, last - where, where,
+                      (v->len && p == v->data + v->len)
+                      ? v : &ngx_http_cognito_auth_token_example);
+        return NGX_ERROR;
+    }
+
+    if (conf->pools != NULL && conf->scopes != NULL
+        && conf->token_use == COGNITO_USE_ID)
+    {
+        last = ngx_http_cognito_auth_where(cscf, clcf, where);
+
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "cognito_auth_require_scope in %*s can never pass: "
+                      "cognito_auth_token_use is \"id\" there, and id "
+                      "tokens carry no scope (every request would be "
+                      "403); accept access tokens "
+                      "(\"cognito_auth_token_use access\") or require a "
+                      "group or a claim instead",
+                      last - where, where);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_where(ngx_http_core_srv_conf_t *cscf,
+    ngx_http_core_loc_conf_t *clcf, u_char *buf)
+{
+    u_char  *p, *last;
+
+    p = buf;
+    last = buf + NGX_HTTP_COGNITO_AUTH_WHERE_LEN;
+
+    if (clcf != NULL && clcf->name.len) {
+        p = ngx_slprintf(p, last, "location \"%V\" of ", &clcf->name);
+    }
+
+    return ngx_slprintf(p, last, "server \"%V\" in %s:%ui",
+                        &cscf->server_name, cscf->file_name, cscf->line);
 }
 
 
@@ -503,8 +623,10 @@ ngx_http_cognito_auth_merge_all(ngx_conf_t *cf, ngx_array_t **conf,
 
 
 /*
- * Notes, for the server being merged, the pools this level uses and, for
- * a location directly in the server, the location itself.
+ * Notes, for the server being merged, the pools this level uses, the level
+ * if it sets trusted headers (checked against proxy_set_header once all
+ * is merged) and, for a location directly in the server, the location
+ * itself.
  */
 
 static char *
@@ -512,6 +634,7 @@ ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev)
 {
+    void                             ***lc;
     ngx_uint_t                          i, j;
     ngx_http_core_srv_conf_t           *cscf;
     ngx_http_core_loc_conf_t           *clcf, **cl;
@@ -523,17 +646,29 @@ ngx_http_cognito_auth_note_location(ngx_conf_t *cf,
     cascf = ngx_http_conf_get_module_srv_conf(cf,
                                               ngx_http_cognito_auth_module);
 
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
     server = cscf->ctx->loc_conf[ngx_http_cognito_auth_module.ctx_index];
 
     if (prev == server) {
-        clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
         cl = ngx_array_push(&cascf->locations);
         if (cl == NULL) {
             return NGX_CONF_ERROR;
         }
 
         *cl = clcf;
+    }
+
+    if (conf->headers != NULL) {
+
+        /* a server's own clcf->loc_conf is not set: the level's ctx is */
+
+        lc = ngx_array_push(&cascf->headered);
+        if (lc == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *lc = ((ngx_http_conf_ctx_t *) cf->ctx)->loc_conf;
     }
 
     if (conf->pools == NULL) {
@@ -602,7 +737,7 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
         }
     }
 
-    if (ngx_http_cognito_auth_check_jwks(cf) != NGX_OK) {
+    if (ngx_http_cognito_auth_check_servers(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -627,21 +762,24 @@ ngx_http_cognito_auth_init(ngx_conf_t *cf)
 
 
 /*
- * The jwks= URI is looked up, by the subrequest, in the server of the
- * request that triggers the fetch, and the keys it brings serve every
- * server.  So every server that uses the pool must serve the URI itself,
- * from an internal "location =" or "location ^~" that no regex location
- * can take over; otherwise a client could choose where the keys come from.
+ * Once the whole configuration is merged, server by server: the jwks=
+ * locations of the pools it uses, and its levels' trusted headers against
+ * proxy_set_header.
  */
 
 static ngx_int_t
-ngx_http_cognito_auth_check_jwks(ngx_conf_t *cf)
+ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
 {
-    ngx_uint_t                          s, i;
+    ngx_uint_t                          s, i, index;
+    ngx_command_t                      *cmd;
     ngx_http_core_srv_conf_t          **cscfp;
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t      **pools;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
+
+    cmd = ngx_http_cognito_auth_proxy_command(cf, "proxy_set_header",
+                                              ngx_conf_set_keyval_slot,
+                                              &index);
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
     cscfp = cmcf->servers.elts;
@@ -662,11 +800,27 @@ ngx_http_cognito_auth_check_jwks(ngx_conf_t *cf)
                 return NGX_ERROR;
             }
         }
+
+        if (cmd != NULL
+            && ngx_http_cognito_auth_check_server_headers(cf, cscfp[s], cmd,
+                                                          index)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
     }
 
     return NGX_OK;
 }
 
+
+/*
+ * The jwks= URI is looked up, by the subrequest, in the server of the
+ * request that triggers the fetch, and the keys it brings serve every
+ * server.  So every server that uses the pool must serve the URI itself,
+ * from an internal "location =" or "location ^~" that no regex location
+ * can take over; otherwise a client could choose where the keys come from.
+ */
 
 static ngx_int_t
 ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
@@ -760,7 +914,173 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
         return NGX_ERROR;
     }
 
+#if (NGX_HTTP_SSL)
+    ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
+#endif
+
     return NGX_OK;
+}
+
+
+#if (NGX_HTTP_SSL)
+
+/*
+ * A jwks= location that proxies over TLS without verifying the peer lets
+ * anyone on the network path serve keys.  The proxy module's location
+ * configuration is private: its upstream settings, a public
+ * ngx_http_upstream_conf_t, are found at the offset its own directive
+ * table gives for proxy_ssl_verify, confirmed by proxy_connect_timeout's;
+ * if the two disagree nothing is checked.  upstream.ssl is set for a
+ * proxy_pass to https:// (and for one with variables, whose scheme is
+ * known only at run time).
+ */
+
+static void
+ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
+    ngx_http_core_loc_conf_t *clcf)
+{
+    size_t                     base;
+    ngx_uint_t                 index;
+    ngx_command_t             *verify, *timeout;
+    ngx_http_upstream_conf_t  *ucf;
+
+    verify = ngx_http_cognito_auth_proxy_command(cf, "proxy_ssl_verify",
+                                                 ngx_conf_set_flag_slot,
+                                                 &index);
+    timeout = ngx_http_cognito_auth_proxy_command(cf, "proxy_connect_timeout",
+                                                  ngx_conf_set_msec_slot,
+                                                  &index);
+
+    if (verify == NULL || timeout == NULL) {
+        return;
+    }
+
+    base = verify->offset - offsetof(ngx_http_upstream_conf_t, ssl_verify);
+
+    if (timeout->offset
+        != base + offsetof(ngx_http_upstream_conf_t, connect_timeout))
+    {
+        return;
+    }
+
+    ucf = (ngx_http_upstream_conf_t *)
+              ((u_char *) clcf->loc_conf[index] + base);
+
+    if (ucf->ssl == NULL || ucf->ssl_verify == 1) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                  "server \"%V\" in %s:%ui: the jwks=%V location of "
+                  "cognito_auth_pool \"%V\" proxies over TLS without "
+                  "\"proxy_ssl_verify on\", so anyone on the network path "
+                  "can serve keys and mint accepted tokens: add "
+                  "\"proxy_ssl_verify on; proxy_ssl_trusted_certificate "
+                  "<CA bundle>; proxy_ssl_server_name on;\" to "
+                  "\"location %V\"",
+                  &cscf->server_name, cscf->file_name, cscf->line,
+                  &pool->jwks_uri, &pool->name, &clcf->name);
+}
+
+#endif
+
+
+/*
+ * proxy_set_header Name in a level that also has cognito_auth_set_header
+ * Name replaces the trusted value upstream.  proxy_set_header is parsed by
+ * ngx_conf_set_keyval_slot, which stores an array of ngx_keyval_t at the
+ * offset the proxy module's directive table gives; proxy's merge inherits
+ * it as nginx documents, so each level holds what it sends.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_check_server_headers(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_command_t *cmd, ngx_uint_t index)
+{
+    void                             ***lc;
+    u_char                             *last;
+    ngx_uint_t                          i;
+    ngx_keyval_t                       *kv;
+    ngx_array_t                        *set;
+    ngx_http_cognito_auth_srv_conf_t   *cascf;
+    ngx_http_cognito_auth_loc_conf_t   *calcf;
+    u_char                              where[NGX_HTTP_COGNITO_AUTH_WHERE_LEN];
+
+    cascf = cscf->ctx->srv_conf[ngx_http_cognito_auth_module.ctx_index];
+    lc = cascf->headered.elts;
+
+    for (i = 0; i < cascf->headered.nelts; i++) {
+        set = *(ngx_array_t **) ((u_char *) lc[i][index] + cmd->offset);
+
+        if (set == NULL || set == NGX_CONF_UNSET_PTR) {
+            continue;
+        }
+
+        calcf = lc[i][ngx_http_cognito_auth_module.ctx_index];
+
+        kv = ngx_http_cognito_auth_header_overridden(calcf, set);
+        if (kv == NULL) {
+            continue;
+        }
+
+        last = ngx_http_cognito_auth_where(cscf,
+                                  lc[i][ngx_http_core_module.ctx_index], where);
+
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"proxy_set_header %V\" in %*s replaces the trusted "
+                      "value of \"cognito_auth_set_header %V\" upstream: "
+                      "remove the proxy_set_header (proxy_set_header %V "
+                      "\"\" sends none)",
+                      &kv->key, last - where, where, &kv->key, &kv->key);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A directive of ngx_http_proxy_module, when nginx has the module and the
+ * directive is parsed by the slot function given, whose contract says what
+ * the location configuration holds at cmd->offset.  NULL otherwise, and
+ * the check that asked is skipped.  Found by name: a reference to the
+ * module's symbol would keep the module from loading into an nginx built
+ * without the proxy module.
+ */
+
+static ngx_command_t *
+ngx_http_cognito_auth_proxy_command(ngx_conf_t *cf, char *name,
+    ngx_http_cognito_auth_slot_pt set, ngx_uint_t *index)
+{
+    ngx_uint_t      m;
+    ngx_module_t  **modules;
+    ngx_command_t  *cmd;
+
+    modules = cf->cycle->modules;
+
+    for (m = 0; modules[m]; m++) {
+        if (modules[m]->type != NGX_HTTP_MODULE
+            || modules[m]->name == NULL
+            || ngx_strcmp(modules[m]->name, "ngx_http_proxy_module") != 0)
+        {
+            continue;
+        }
+
+        for (cmd = modules[m]->commands; cmd && cmd->name.len; cmd++) {
+            if (ngx_strcmp(cmd->name.data, name) == 0
+                && cmd->set == set
+                && cmd->conf == NGX_HTTP_LOC_CONF_OFFSET)
+            {
+                *index = modules[m]->ctx_index;
+                return cmd;
+            }
+        }
+
+        return NULL;
+    }
+
+    return NULL;
 }
 
 
@@ -907,6 +1227,11 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    rv = ngx_http_cognito_auth_pool_times(cf, pool);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
     p = ngx_snprintf(pool->key, NGX_HTTP_COGNITO_AUTH_KEY_LEN - 1,
                      "%V|%V|%V|%s", &pool->name, &pool->pool_id,
                      &pool->jwks_uri, ((char **) pool->issuers.elts)[0]);
@@ -914,6 +1239,68 @@ ngx_http_cognito_auth_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (pool->jwks_file.len) {
         return ngx_http_cognito_auth_load_file(cf, pool);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* leeway=, jwks_ttl= and jwks_refresh_min= that make no sense */
+
+static char *
+ngx_http_cognito_auth_pool_times(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_t *pool)
+{
+    if (pool->leeway > NGX_HTTP_COGNITO_AUTH_LEEWAY_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "leeway=%Ts in cognito_auth_pool \"%V\" is "
+                           "longer than any Cognito token lives (1d at "
+                           "most): leeway is for clock skew; use seconds",
+                           pool->leeway, &pool->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pool->leeway > NGX_HTTP_COGNITO_AUTH_LEEWAY_WARN) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "leeway=%Ts in cognito_auth_pool \"%V\" accepts "
+                           "tokens that long after they expire: leeway is "
+                           "for clock skew, a few seconds with NTP; to keep "
+                           "tokens longer, raise their validity in Cognito",
+                           pool->leeway, &pool->name);
+    }
+
+    if (pool->jwks_uri.len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (pool->jwks_ttl == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwks_ttl=0 in cognito_auth_pool \"%V\" keeps "
+                           "no keys: every request would fetch the JWKS "
+                           "again; an unknown kid already forces a refresh, "
+                           "so use minutes or hours (default 1h)",
+                           &pool->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pool->jwks_ttl < pool->refresh_min) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwks_ttl=%Ts in cognito_auth_pool \"%V\" is "
+                           "below jwks_refresh_min=%Ts, which spaces the "
+                           "fetches: the keys would be refreshed every %Ts, "
+                           "not every %Ts; raise jwks_ttl or lower "
+                           "jwks_refresh_min",
+                           pool->jwks_ttl, &pool->name, pool->refresh_min,
+                           pool->refresh_min, pool->jwks_ttl);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pool->jwks_ttl < NGX_HTTP_COGNITO_AUTH_JWKS_TTL_WARN) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "jwks_ttl=%Ts in cognito_auth_pool \"%V\" fetches "
+                           "the JWKS that often for nothing: an unknown kid "
+                           "forces a refresh; use minutes or hours",
+                           pool->jwks_ttl, &pool->name);
     }
 
     return NGX_CONF_OK;
@@ -1354,7 +1741,7 @@ ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_cognito_auth_loc_conf_t *calcf = conf;
 
     ngx_str_t                           *value;
-    ngx_uint_t                           i;
+    ngx_uint_t                           i, j;
     ngx_http_cognito_auth_pool_t        *pool, **pp;
     ngx_http_cognito_auth_main_conf_t   *camcf;
 
@@ -1388,6 +1775,17 @@ ngx_http_cognito_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                "must be defined at http level before use)",
                                &value[i]);
             return NGX_CONF_ERROR;
+        }
+
+        pp = calcf->pools->elts;
+
+        for (j = 0; j < calcf->pools->nelts; j++) {
+            if (pp[j] == pool) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "cognito_auth lists \"%V\" twice: "
+                                   "name each pool once", &value[i]);
+                return NGX_CONF_ERROR;
+            }
         }
 
         pp = ngx_array_push(calcf->pools);

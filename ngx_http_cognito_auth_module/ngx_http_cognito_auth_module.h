@@ -386,6 +386,8 @@ ngx_int_t ngx_http_cognito_auth_set_headers(ngx_http_request_t *r,
 ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
     ngx_str_t *value);
 ngx_uint_t ngx_http_cognito_auth_same_header(ngx_str_t *a, ngx_str_t *b);
+ngx_keyval_t *ngx_http_cognito_auth_header_overridden(
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_array_t *set);
 
 
 extern ngx_module_t  ngx_http_cognito_auth_module;
