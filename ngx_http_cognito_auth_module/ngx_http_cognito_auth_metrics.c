@@ -59,6 +59,7 @@ typedef struct {
 
 static ngx_int_t ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_cognito_auth_names_openmetrics(ngx_str_t *value);
 static ngx_int_t ngx_http_cognito_auth_snapshot(ngx_http_request_t *r,
     ngx_http_cognito_auth_snapshot_t *snap);
 static u_char *ngx_http_cognito_auth_requests(u_char *p,
@@ -313,24 +314,55 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 }
 
 
-/* OpenMetrics when Accept names it (as Prometheus sends), as the client
- * libraries decide */
+/*
+ * OpenMetrics when an Accept header names it (as Prometheus sends), as the
+ * client libraries decide.  The headers are read from the list: nginx
+ * keeps r->headers_in.accept only in builds with NGX_HTTP_HEADERS.
+ */
 
 static ngx_uint_t
 ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r)
 {
-#if (NGX_HTTP_GZIP || NGX_HTTP_HEADERS)
-    u_char           *p, *last;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    h = r->headers_in.accept;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
 
-    if (h == NULL) {
-        return 0;
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Accept") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
+                               sizeof("Accept") - 1)
+               == 0
+            && ngx_http_cognito_auth_names_openmetrics(&h[i].value))
+        {
+            return 1;
+        }
     }
 
-    p = h->value.data;
-    last = p + h->value.len;
+    return 0;
+}
+
+
+static ngx_uint_t
+ngx_http_cognito_auth_names_openmetrics(ngx_str_t *value)
+{
+    u_char  *p, *last;
+
+    p = value->data;
+    last = p + value->len;
 
     while (p < last) {
         while (p < last && (*p == ' ' || *p == '\t')) {
@@ -355,7 +387,6 @@ ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r)
 
         p++;
     }
-#endif
 
     return 0;
 }
