@@ -165,19 +165,16 @@ t_load(const char *json, size_t *skipped, int *rc)
 }
 
 
-/* header.payload.signature; md NULL: the signature is junk */
+/* h.p as given (base64url), signed; md NULL: the signature is junk */
 
 static char *
-t_mint(const char *hdr, const char *payload, EVP_PKEY *pkey,
-    const EVP_MD *md)
+t_sign(const char *h, const char *p, EVP_PKEY *pkey, const EVP_MD *md)
 {
-    char           *h, *p, *in, *sig, *jwt;
+    char           *in, *sig, *jwt;
     size_t          siglen;
     EVP_MD_CTX     *mctx;
     unsigned char   buf[1024];
 
-    h = t_b64(hdr, strlen(hdr));
-    p = t_b64(payload, strlen(payload));
     in = t_strcat(h, ".", p);
 
     if (md == NULL) {
@@ -202,10 +199,28 @@ t_mint(const char *hdr, const char *payload, EVP_PKEY *pkey,
     sig = t_b64(buf, siglen);
     jwt = t_strcat(in, ".", sig);
 
-    free(h);
-    free(p);
     free(in);
     free(sig);
+
+    return jwt;
+}
+
+
+/* header.payload.signature from JSON texts */
+
+static char *
+t_mint(const char *hdr, const char *payload, EVP_PKEY *pkey,
+    const EVP_MD *md)
+{
+    char  *h, *p, *jwt;
+
+    h = t_b64(hdr, strlen(hdr));
+    p = t_b64(payload, strlen(payload));
+
+    jwt = t_sign(h, p, pkey, md);
+
+    free(h);
+    free(p);
 
     return jwt;
 }
@@ -405,40 +420,6 @@ t_b64_low_bit(char c)
 }
 
 
-/* header.payload signed with k1 (RS256) as given */
-
-static char *
-t_sign_segments(const char *h, const char *p)
-{
-    char           *in, *sig, *jwt;
-    size_t          siglen;
-    EVP_MD_CTX     *mctx;
-    unsigned char   buf[1024];
-
-    in = t_strcat(h, ".", p);
-    mctx = EVP_MD_CTX_new();
-    siglen = sizeof(buf);
-
-    if (mctx == NULL
-        || EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, t_key1) != 1
-        || EVP_DigestSign(mctx, buf, &siglen, (unsigned char *) in,
-                          strlen(in)) != 1)
-    {
-        t_fatal("sign");
-    }
-
-    EVP_MD_CTX_free(mctx);
-
-    sig = t_b64(buf, siglen);
-    jwt = t_strcat(in, ".", sig);
-
-    free(in);
-    free(sig);
-
-    return jwt;
-}
-
-
 /*
  * Each segment's last character with an unused low bit set encodes the
  * same bytes: refused.  The header and payload are signed as sent.
@@ -480,7 +461,7 @@ t_canonical(const char *jwt, cognito_keyset_t *ks,
     n = strlen(h);
     t_ok(n % 4 == 3, "canonical: the header has 2 unused bits");
     h[n - 1] = t_b64_low_bit(h[n - 1]);
-    p = t_sign_segments(h, pl);
+    p = t_sign(h, pl, t_key1, EVP_sha256());
     t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_ERR_BASE64,
            "canonical: header's unused low bit set, signed as sent");
     free(p);
@@ -501,7 +482,7 @@ t_canonical(const char *jwt, cognito_keyset_t *ks,
         }
 
         pl[n - 1] = t_b64_low_bit(pl[n - 1]);
-        p = t_sign_segments(h, pl);
+        p = t_sign(h, pl, t_key1, EVP_sha256());
         t_code(t_run(p, T_ALL_ALGS, ks, rules, T_NOW), COGNITO_ERR_BASE64,
                "canonical: payload's unused low bit set, signed as sent");
         free(p);
