@@ -109,6 +109,8 @@ static void ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
 #endif
 static ngx_int_t ngx_http_cognito_auth_check_server_headers(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_command_t *cmd, ngx_uint_t index);
+static void ngx_http_cognito_auth_check_return(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf);
 static ngx_command_t *ngx_http_cognito_auth_proxy_command(ngx_conf_t *cf,
     char *name, ngx_http_cognito_auth_slot_pt set, ngx_uint_t *index);
 static ngx_int_t ngx_http_cognito_auth_preconfiguration(ngx_conf_t *cf);
@@ -563,7 +565,78 @@ ngx_http_cognito_auth_check_loc(ngx_conf_t *cf,
         return NGX_ERROR;
     }
 
+    if (conf->pools != NULL) {
+        ngx_http_cognito_auth_check_return(cf, conf);
+    }
+
     return NGX_OK;
+}
+
+
+/*
+ * A level whose first rewrite instruction is "return" answers in the
+ * (server) rewrite phase, before the access phase: cognito_auth never runs
+ * there.  The rewrite module keeps its instructions, for this level only,
+ * in the array its location configuration begins with (the same struct
+ * from nginx 1.22 to 1.31); a "return" inside "if" comes after the "if"
+ * instruction and is not unconditional, so only the first one counts.
+ * Found by name, as the proxy module's directives are: nginx may be built
+ * without the rewrite module.  A warning, not an error: a redirect such as
+ * "return 301 https://..." under a protected server is common and harmless.
+ */
+
+static void
+ngx_http_cognito_auth_check_return(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf)
+{
+    u_char                     *last, where[NGX_HTTP_COGNITO_AUTH_WHERE_LEN];
+    ngx_uint_t                  m;
+    ngx_array_t               **codes;
+    ngx_module_t              **modules;
+    ngx_http_script_code_pt    *code;
+    ngx_http_core_srv_conf_t   *cscf;
+    ngx_http_core_loc_conf_t   *clcf;
+
+    modules = cf->cycle->modules;
+
+    for (m = 0; modules[m]; m++) {
+        if (modules[m]->type == NGX_HTTP_MODULE
+            && modules[m]->name != NULL
+            && ngx_strcmp(modules[m]->name, "ngx_http_rewrite_module") == 0)
+        {
+            break;
+        }
+    }
+
+    if (modules[m] == NULL) {
+        return;
+    }
+
+    codes = ((ngx_http_conf_ctx_t *) cf->ctx)
+                ->loc_conf[modules[m]->ctx_index];
+
+    if (codes == NULL || *codes == NULL || (*codes)->nelts == 0) {
+        return;
+    }
+
+    code = (*codes)->elts;
+
+    if (*code != ngx_http_script_return_code) {
+        return;
+    }
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    last = ngx_http_cognito_auth_where(cscf, clcf, where);
+
+    ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                  "cognito_auth never checks %*s: its \"return\" answers "
+                  "in the rewrite phase, before the access phase; serve the "
+                  "response from a content handler (proxy_pass, root, "
+                  "echo, ...), or say \"cognito_auth off;\" there if it is "
+                  "meant to be public",
+                  last - where, where);
 }
 
 

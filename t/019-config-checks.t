@@ -261,3 +261,53 @@ ok
 --- no_error_log
 [warn]
 [emerg]
+
+
+
+=== TEST 18: a protected location that answers with "return" warns: the access phase never comes
+--- http_config
+    cognito_auth_pool main us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location = /p { cognito_auth main; return 200 "unchecked\n"; }
+--- request
+GET /p
+--- response_body
+unchecked
+--- error_log eval
+qr{\[warn\] \d+#\d+: cognito_auth never checks location "/p" of server "localhost" in \S+/nginx\.conf:\d+: its "return" answers in the rewrite phase, before the access phase; serve the response from a content handler \(proxy_pass, root, echo, \.\.\.\), or say "cognito_auth off;" there if it is meant to be public$}m
+
+
+
+=== TEST 19: the same for a server whose first rewrite instruction is "return"
+--- http_config
+    cognito_auth_pool main us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    cognito_auth main;
+    return 200 "unchecked\n";
+    location = /t { echo ok; }
+--- request
+GET /t
+--- response_body
+unchecked
+--- error_log eval
+qr{\[warn\] \d+#\d+: cognito_auth never checks server "localhost" in \S+/nginx\.conf:\d+: its "return" answers in the rewrite phase}
+
+
+
+=== TEST 20: "return" inside "if", after "set", or where cognito_auth is off does not warn, and the check runs
+--- http_config
+    cognito_auth_pool main us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location = /p {
+        cognito_auth main;
+        if ($arg_bye) { return 204; }
+        echo ok;
+    }
+    location = /s { cognito_auth main; set $x 1; echo ok; }
+    location = /public { cognito_auth off; return 200 "public\n"; }
+--- request
+GET /p
+--- error_code: 401
+--- no_error_log
+[warn]
+[emerg]
