@@ -41,8 +41,6 @@ typedef struct {
 } ngx_http_cognito_auth_list_t;
 
 
-static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_create_ctx(
-    ngx_http_request_t *r);
 static void ngx_http_cognito_auth_withdraw(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_bound(ngx_http_request_t *r,
@@ -193,7 +191,7 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 }
 
 
-static ngx_http_cognito_auth_ctx_t *
+ngx_http_cognito_auth_ctx_t *
 ngx_http_cognito_auth_create_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t           *cln;

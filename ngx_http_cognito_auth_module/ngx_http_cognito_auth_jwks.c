@@ -24,6 +24,7 @@ typedef struct {
     ngx_http_request_t            *r;
     time_t                         started;
     time_t                         prev_attempt;  /* restored if abandoned */
+    unsigned                       warm:1;        /* the startup fetch */
 
     /* how the subrequest ended, recorded by its post-subrequest handler */
     ngx_int_t                      rc;
@@ -35,7 +36,7 @@ typedef struct {
 
 static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
-    time_t started, time_t prev_attempt);
+    time_t started, time_t prev_attempt, ngx_uint_t warm);
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_cognito_auth_fetch_store(
@@ -47,7 +48,8 @@ static ngx_int_t ngx_http_cognito_auth_fetch_share(
     ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t *ks,
     size_t skipped);
 static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch);
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch,
+    ngx_uint_t failed);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
@@ -146,7 +148,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     time_t                              now, prev_attempt;
     size_t                              len;
     uint64_t                            generation;
-    ngx_uint_t                          need, start, wait, have;
+    ngx_uint_t                          need, start, wait, have, warm;
     cognito_err_t                       err;
     cognito_keyset_t                   *nks;
     ngx_http_cognito_auth_slot_t       *slot;
@@ -156,6 +158,12 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     if (pool->file_keys) {
         *ks = pool->file_keys;
         return NGX_OK;
+    }
+
+    warm = (force == NGX_HTTP_COGNITO_AUTH_KEYS_WARM);
+
+    if (warm) {
+        force = 0;
     }
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
@@ -240,7 +248,11 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
     if (start) {
         return ngx_http_cognito_auth_start_fetch(r, ctx, pool, now,
-                                                 prev_attempt);
+                                                 prev_attempt, warm);
+    }
+
+    if (warm && (wait || pool->keys == NULL)) {
+        return NGX_DECLINED;
     }
 
     if (wait) {
@@ -272,7 +284,7 @@ ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
-    time_t started, time_t prev_attempt)
+    time_t started, time_t prev_attempt, ngx_uint_t warm)
 {
     ngx_pool_cleanup_t              *cln;
     ngx_http_request_t              *sr;
@@ -293,6 +305,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     fetch->r = r;
     fetch->started = started;
     fetch->prev_attempt = prev_attempt;
+    fetch->warm = warm;
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
@@ -356,7 +369,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
 
 failed:
 
-    ngx_http_cognito_auth_fetch_release(r, pool, NULL);
+    ngx_http_cognito_auth_fetch_release(r, pool, NULL, 1);
 
     return NGX_ERROR;
 }
@@ -440,7 +453,7 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
                       "cognito auth: JWKS fetch of pool \"%V\" abandoned: "
                       "its client went away", &pool->name);
 
-        ngx_http_cognito_auth_fetch_release(r, pool, fetch);
+        ngx_http_cognito_auth_fetch_release(r, pool, fetch, 0);
 
         return NGX_OK;
     }
@@ -453,7 +466,14 @@ ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
                           "\"%V\"", &pool->name);
         }
 
-        ngx_http_cognito_auth_fetch_release(r, pool, NULL);
+        /*
+         * A failed startup fetch is counted, but it is no client's
+         * attempt: the first client may fetch at once (the network may
+         * only now be up), and jwks_refresh_min runs from there.
+         */
+
+        ngx_http_cognito_auth_fetch_release(r, pool,
+                                            fetch->warm ? fetch : NULL, 1);
 
         return NGX_OK;
     }
@@ -638,13 +658,15 @@ ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
 
 
 /*
- * A fetch that failed (fetch == NULL) counts as one; an abandoned one
- * (its request ended first) gives back its place in jwks_refresh_min.
+ * A fetch that failed counts as one in the metrics; an abandoned one (its
+ * request ended first) or the startup one (fetch given) gives back its
+ * place in jwks_refresh_min.
  */
 
 static void
 ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
-    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch)
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch,
+    ngx_uint_t failed)
 {
     ngx_http_cognito_auth_slot_t       *slot;
     ngx_http_cognito_auth_zone_ctx_t   *zctx;
@@ -660,11 +682,14 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     if (slot != NULL) {
         slot->loading = 0;
 
-        if (fetch == NULL) {
+        if (failed) {
             slot->fetch_failed++;
             slot->fetch_failing++;
+        }
 
-        } else if (slot->last_attempt == fetch->started) {
+        /* not an attempt: abandoned with its client, or the startup one */
+
+        if (fetch != NULL && slot->last_attempt == fetch->started) {
             slot->last_attempt = fetch->prev_attempt;
         }
     }
@@ -682,7 +707,7 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
 
     if (!fetch->ctx->fetch_done) {
         fetch->ctx->fetch_done = 1;
-        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch);
+        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch, 0);
         return;
     }
 

@@ -991,6 +991,10 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
 #endif
 
+    if (pool->jwks_ctx == NULL) {
+        pool->jwks_ctx = cscf->ctx;      /* where the startup fetch runs */
+    }
+
     return NGX_OK;
 }
 
@@ -1175,6 +1179,7 @@ ngx_http_cognito_auth_init_process(ngx_cycle_t *cycle)
 
     ngx_http_cognito_auth_cache_init(cycle, camcf);
     ngx_http_cognito_auth_revocation_init(cycle, camcf);
+    ngx_http_cognito_auth_warm_init(cycle, camcf);
 
     return NGX_OK;
 }

@@ -106,6 +106,7 @@ typedef struct {
     ngx_array_t                    clients;        /* char * */
 
     ngx_str_t                      jwks_uri;       /* subrequest location */
+    ngx_http_conf_ctx_t           *jwks_ctx;       /* a server serving it */
     ngx_str_t                      jwks_file;
 
     time_t                         jwks_ttl;
@@ -315,6 +316,8 @@ ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r);
 ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
     ngx_http_request_t *r);
+ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_create_ctx(
+    ngx_http_request_t *r);
 ngx_int_t ngx_http_cognito_auth_claim_text(ngx_http_request_t *r,
     cognito_token_t *tok, const char **path, size_t npath, ngx_uint_t list,
     ngx_str_t *value);
@@ -327,6 +330,13 @@ ngx_int_t ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     ngx_uint_t force, cognito_keyset_t **ks);
 ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
+
+/* get_keys' "force" for the startup fetch: never waits, never logs 503 */
+#define NGX_HTTP_COGNITO_AUTH_KEYS_WARM  2
+
+/* ngx_http_cognito_auth_warm.c */
+void ngx_http_cognito_auth_warm_init(ngx_cycle_t *cycle,
+    ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_jwks_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 

@@ -206,3 +206,114 @@ ok
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 9: each worker fetches the JWKS when it starts: the keys are there before any client
+No request with a token comes; after a pause the metrics show the keys,
+one good fetch and no request checked.  The fetch comes from nginx itself:
+the jwks= location lets only 127.0.0.1 in.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks {
+        internal;
+        allow 127.0.0.1;
+        deny all;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json;
+    }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /pause { echo_sleep 0.5; echo paused; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /pause", "GET /metrics", "GET /t"]
+--- more_headers eval
+["", "", Cognito::bearer(sub => "first")]
+--- response_body_like eval
+["^paused\n\$",
+ qr/\A(?!.*cognito_auth_requests_total\{pool="test",result="accepted"\} [1-9]).*cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 0\n.*cognito_auth_jwks_keys\{pool="test"\} 2\n/s,
+ "^ok first\n\$"]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 10: the startup fetch's log lines say what it is
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /pause { echo_sleep 0.5; echo paused; }
+--- request
+GET /pause
+--- response_body
+paused
+--- error_log eval
+[qr{\[info\] \d+#\d+: cognito auth: fetching JWKS of pool "test" from "/_jwks" while fetching the JWKS at startup, server: localhost, request: "startup JWKS fetch of pool test"$}m,
+ qr{\[info\] \d+#\d+: cognito auth: JWKS of pool "test" loaded: 2 keys, 0 skipped while storing the JWKS fetched at startup, server: localhost, request: "startup JWKS fetch of pool test"$}m]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 11: a startup fetch that fails is counted, but the first client still fetches at once
+The JWKS server refuses its first request (the startup fetch) with 500 and
+serves every later one; jwks_refresh_min is 60 s, yet the first client's
+request fetches and gets in.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=60s;
+    limit_req_zone $server_port zone=startup_jwks:1m rate=1r/m;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /jwks.json {
+            limit_req zone=startup_jwks nodelay;
+            limit_req_status 409;
+            error_page 409 = /good.json;
+            echo_status 500;
+            echo "down at startup";
+        }
+        location = /good.json { alias $TEST_NGINX_DATA_DIR/jwks.json; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /t", "GET /metrics"]
+--- more_headers eval
+[Cognito::bearer(sub => "first"), ""]
+--- response_body_like eval
+["^ok first\n\$",
+ qr/cognito_auth_jwks_fetches_total\{pool="test",result="ok"\} 1\ncognito_auth_jwks_fetches_total\{pool="test",result="error"\} 1\n/s]
+--- no_error_log
+[alert]
+no JWKS keys for pool "test"
+
+
+
+=== TEST 12: the failed startup fetch is logged as such
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /jwks.json { echo_status 500; echo "down"; }
+    }
+--- config
+    location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/jwks.json; }
+    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /pause { echo_sleep 0.5; echo paused; }
+--- request
+GET /pause
+--- response_body
+paused
+--- error_log eval
+qr{\[error\] \d+#\d+: cognito auth: JWKS fetch of pool "test" failed: status 500, rc 0 while storing the JWKS fetched at startup, server: localhost, request: "startup JWKS fetch of pool test"$}m
+--- no_error_log
+[alert]

@@ -173,6 +173,8 @@ cognito_auth_jwks_consecutive_failures{pool="test"} 0
 
 
 === TEST 6: failing fetches counted in a row, back to 0 after a good one
+The startup fetch fails first ($jwks_path is empty outside /t, and the
+JWKS server has nothing at /), then each client's fetch of /status/500.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks jwks_refresh_min=1s;
@@ -199,9 +201,9 @@ my $t = "Authorization: Bearer " . Cognito::access_token();
 [503, 200, 200, 503, 200, 200, 200, 200]
 --- response_body_like eval
 [qr/\A\{"error":"temporarily_unavailable","error_description":"JWKS unavailable"\}\n\z/,
- qr/\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 1\n/,
+ qr/\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 2\n/,
  "slept",
  qr/JWKS unavailable/,
- qr/\ncognito_auth_jwks_keys\{pool="test"\} 0\n.*\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 2\n/s,
+ qr/\ncognito_auth_jwks_keys\{pool="test"\} 0\n.*\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 3\n/s,
  "slept", "^ok\n\$",
  qr/\ncognito_auth_jwks_keys\{pool="test"\} 2\n.*\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 0\n/s]
