@@ -9,9 +9,11 @@
 #
 #   NGINX_SRC_DIR   an unpacked nginx-<version> source (its ./configure);
 #                   it is configured in place
-#   --version=      instead: download nginx.org's nginx-X.Y.Z.tar.gz (curl
-#                   or wget, whichever is there) and build against it in a
-#                   temporary directory (the controller Dockerfiles)
+#   --version=      instead: download nginx-X.Y.Z.tar.gz from nginx.org
+#                   (curl or wget, whichever is there) and build against it
+#                   in OUT_DIR/nginx-X.Y.Z (the controller Dockerfiles);
+#                   NGINX_DOWNLOAD replaces https://nginx.org/download
+#                   (util/docker-check gives it a file:// directory)
 #   OUT_DIR         where ngx_http_cognito_auth_module.so is copied
 #   MODULE_SRC_DIR  this repository (default: the directory above this
 #                   script; /src in the Dockerfiles)
@@ -44,8 +46,8 @@ case $nginx_src in
                 exit 2
                 ;;
         esac
-        url="https://nginx.org/download/nginx-$version.tar.gz"
-        nginx_src=$(mktemp -d)/nginx-$version
+        url="${NGINX_DOWNLOAD:-https://nginx.org/download}/nginx-$version.tar.gz"
+        nginx_src=$out/nginx-$version
         mkdir -p "$nginx_src"
         if command -v curl >/dev/null 2>&1; then
             curl -fsSL -o "$nginx_src.tar.gz" "$url"
@@ -53,6 +55,7 @@ case $nginx_src in
             wget -q -O "$nginx_src.tar.gz" "$url"
         fi
         tar -xzf "$nginx_src.tar.gz" -C "$nginx_src" --strip-components=1
+        rm -f "$nginx_src.tar.gz"
         ;;
 esac
 
