@@ -5,9 +5,15 @@
 # (the official nginx images, ingress-nginx, Debian's package).
 #
 #   docker/build-module.sh NGINX_SRC_DIR OUT_DIR [MODULE_SRC_DIR]
+#   docker/build-module.sh --version=X.Y.Z OUT_DIR [MODULE_SRC_DIR]
 #
 #   NGINX_SRC_DIR   an unpacked nginx-<version> source (its ./configure);
 #                   it is configured in place
+#   --version=      instead: download nginx-X.Y.Z.tar.gz from nginx.org
+#                   (curl or wget, whichever is there) and build against it
+#                   in OUT_DIR/nginx-X.Y.Z (the controller Dockerfiles);
+#                   NGINX_DOWNLOAD replaces https://nginx.org/download
+#                   (util/docker-check gives it a file:// directory)
 #   OUT_DIR         where ngx_http_cognito_auth_module.so is copied
 #   MODULE_SRC_DIR  this repository (default: the directory above this
 #                   script; /src in the Dockerfiles)
@@ -16,8 +22,8 @@
 # and cjose.  Environment: EXTRA_CONFIGURE (more ./configure options, e.g.
 # ones that change struct layouts beyond --with-compat: none are needed
 # for the official images), CC_OPT (default "-O2 -g").
-# Used by docker/Dockerfile, docker/ingress-nginx/Dockerfile and
-# util/docker-check (against Debian's nginx sources).
+# Used by every Dockerfile in docker/ and by util/docker-check (against
+# Debian's nginx sources).
 
 set -eu
 
@@ -29,6 +35,29 @@ fi
 nginx_src=$1
 out=$2
 module_src=${3:-$(cd "$(dirname "$0")/.." && pwd)}
+
+case $nginx_src in
+    --version=*)
+        version=${nginx_src#--version=}
+        case $version in
+            [0-9]*.[0-9]*.[0-9]*) ;;
+            *)
+                echo "build-module.sh: bad nginx version \"$version\"" >&2
+                exit 2
+                ;;
+        esac
+        url="${NGINX_DOWNLOAD:-https://nginx.org/download}/nginx-$version.tar.gz"
+        nginx_src=$out/nginx-$version
+        mkdir -p "$nginx_src"
+        if command -v curl >/dev/null 2>&1; then
+            curl -fsSL -o "$nginx_src.tar.gz" "$url"
+        else
+            wget -q -O "$nginx_src.tar.gz" "$url"
+        fi
+        tar -xzf "$nginx_src.tar.gz" -C "$nginx_src" --strip-components=1
+        rm -f "$nginx_src.tar.gz"
+        ;;
+esac
 
 if [ ! -x "$nginx_src/configure" ]; then
     echo "build-module.sh: $nginx_src/configure not found" >&2
