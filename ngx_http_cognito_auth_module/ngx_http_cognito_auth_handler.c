@@ -525,6 +525,11 @@ ngx_http_cognito_auth_check_token(ngx_http_request_t *r,
         }
     }
 
+    if (code == COGNITO_OK) {
+        /* the payload only now: a forged token never costs its parse */
+        code = cognito_token_read_payload(v->tok, &err);
+    }
+
     ngx_http_cognito_auth_token_verdict(ctx, code, err.msg);
 
     return NGX_OK;
@@ -602,6 +607,15 @@ ngx_http_cognito_auth_parse(ngx_http_cognito_auth_loc_conf_t *calcf,
                             |COGNITO_ALG_RS512,
                             &v->tok, &err)
         != COGNITO_OK)
+    {
+        ngx_http_cognito_auth_token_verdict(ctx, err.code, err.msg);
+        return NGX_DECLINED;
+    }
+
+    /* a pool picked by "iss" reads the payload before the signature */
+
+    if (calcf->pools->nelts > 1
+        && cognito_token_read_payload(v->tok, &err) != COGNITO_OK)
     {
         ngx_http_cognito_auth_token_verdict(ctx, err.code, err.msg);
         return NGX_DECLINED;

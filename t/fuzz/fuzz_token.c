@@ -3,7 +3,8 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * libFuzzer harness: a token through parse, verify against the fixed JWKS
- * of fuzz_key.h, the claim rules and claim rendering.  The harness (not the
+ * of fuzz_key.h, the payload's parse, the claim rules and claim
+ * rendering.  The harness (not the
  * core) traps when the core breaks its own contract.
  *
  * An input starting with '{' (never valid base64url) is also read as
@@ -164,12 +165,25 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     }
 
     fuzz_assert(tok != NULL);
-    (void) cognito_token_iss(tok);
+
+    /* no claims before the payload is read */
+
+    fuzz_assert(cognito_token_iss(tok) == NULL);
 
     rc = cognito_token_verify(tok, fuzz_keyset, &err);
     fuzz_check_err(rc, &err);
 
-    /* claims are checked on unverified tokens too, to reach more code */
+    /*
+     * The payload is read, and claims are checked, on unverified tokens
+     * too (as a pool picked by "iss" reads it), to reach more code
+     */
+
+    rc = cognito_token_read_payload(tok, &err);
+    fuzz_check_err(rc, &err);
+    fuzz_assert(rc == COGNITO_OK || rc == COGNITO_ERR_PAYLOAD_JSON
+                || rc == COGNITO_ERR_NOMEM);
+    fuzz_assert(cognito_token_read_payload(tok, &err) == rc
+                || rc == COGNITO_ERR_NOMEM);
 
     rules.issuers = issuers;
     rules.nissuers = 2;
