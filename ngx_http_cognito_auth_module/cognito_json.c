@@ -176,6 +176,29 @@ cognito_json_free(cognito_json_t *doc)
 }
 
 
+int
+cognito_json_number(const char *s, size_t len, double *value)
+{
+    int                  overflow;
+    char                *end;
+    cognito_json_num_t   num;
+
+    overflow = 0;
+
+    if (len == 0
+        || cognito_json_lex_number((const unsigned char *) s, len, &num,
+                                   &overflow)
+           != len)
+    {
+        return 0;
+    }
+
+    *value = strtod(s, &end);
+
+    return end == s + len && isfinite(*value);
+}
+
+
 const cJSON *
 cognito_json_get(const cJSON *v, const char *key)
 {

@@ -50,6 +50,12 @@ int cognito_json_parse(cognito_json_t *doc, const char *text, size_t len);
 
 void cognito_json_free(cognito_json_t *doc);
 
+/*
+ * 1 and *value when s (NUL-terminated, len bytes) is exactly one JSON
+ * number within a double's range, else 0
+ */
+int cognito_json_number(const char *s, size_t len, double *value);
+
 /* the member key of an object, or NULL (also when v is no object) */
 const cJSON *cognito_json_get(const cJSON *v, const char *key);
 

@@ -61,6 +61,11 @@ static int cognito_check_client(const cognito_token_t *tok, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err);
 static int cognito_client_allowed(const cJSON *v,
     const cognito_rules_t *rules);
+static int cognito_rule_scalar(const cJSON *v, const cognito_rule_t *rule);
+static int cognito_rule_set(const cJSON *v, const cognito_rule_t *rule);
+static int cognito_rule_match(const cJSON *v,
+    const cognito_rule_value_t *val);
+static int cognito_rule_word(const char *s, const cognito_rule_value_t *val);
 
 
 int
@@ -1154,6 +1159,225 @@ cognito_client_allowed(const cJSON *v, const cognito_rules_t *rules)
 
     for (i = 0; i < rules->nclients; i++) {
         if (rules->clients[i] != NULL && cognito_str_eq(v, rules->clients[i]))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+unsigned
+cognito_rule_op(const char *name)
+{
+    unsigned  i;
+
+    static const char  *names[] = {
+        "", "eq", "ne", "in", "any", "all", "lt", "le", "gt", "ge", "exists"
+    };
+
+    for (i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return i;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+cognito_rule_value(cognito_rule_value_t *v, const char *s, size_t len)
+{
+    v->s = s;
+    v->len = len;
+    v->isnum = (unsigned) cognito_json_number(s, len, &v->num);
+
+    if (!v->isnum) {
+        v->num = 0;
+    }
+}
+
+
+int
+cognito_token_rule(const cognito_token_t *tok, const cognito_rule_t *rule)
+{
+    size_t        i;
+    const cJSON  *v;
+
+    if (tok == NULL || rule == NULL) {
+        return 0;
+    }
+
+    v = tok->payload.root;
+
+    for (i = 0; i < rule->npath; i++) {
+        v = cognito_json_get(v, rule->path[i]);
+    }
+
+    /* absent or null: no rule holds, exists included */
+
+    if (v == NULL || cJSON_IsNull(v)) {
+        return 0;
+    }
+
+    switch (rule->op) {
+
+    case COGNITO_OP_EXISTS:
+        return 1;
+
+    case COGNITO_OP_ANY:
+    case COGNITO_OP_ALL:
+        return cognito_rule_set(v, rule);
+
+    default:
+        if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+            return -1;
+        }
+
+        return cognito_rule_scalar(v, rule);
+    }
+}
+
+
+/* eq, ne, in and the comparisons, on a string, a number or a boolean */
+
+static int
+cognito_rule_scalar(const cJSON *v, const cognito_rule_t *rule)
+{
+    int     m;
+    double  a, b;
+    size_t  i;
+
+    if (rule->op >= COGNITO_OP_LT && rule->op <= COGNITO_OP_GE) {
+        if (!cJSON_IsNumber(v) || rule->nvalues != 1
+            || !rule->values[0].isnum)
+        {
+            return -1;
+        }
+
+        a = v->valuedouble;
+        b = rule->values[0].num;
+
+        switch (rule->op) {
+
+        case COGNITO_OP_LT:
+            return a < b;
+
+        case COGNITO_OP_LE:
+            return a <= b;
+
+        case COGNITO_OP_GT:
+            return a > b;
+
+        default:
+            return a >= b;
+        }
+    }
+
+    m = 0;
+
+    for (i = 0; i < rule->nvalues && m == 0; i++) {
+        m = cognito_rule_match(v, &rule->values[i]);
+    }
+
+    if (m < 0) {
+        return -1;
+    }
+
+    return (rule->op == COGNITO_OP_NE) ? !m : m;
+}
+
+
+/*
+ * any and all: on an array, each value is looked for among its elements;
+ * on a string, among its space-separated words, where the claim is
+ * defined that way (rule->words)
+ */
+
+static int
+cognito_rule_set(const cJSON *v, const cognito_rule_t *rule)
+{
+    size_t        i, found;
+    const cJSON  *e;
+
+    if (cJSON_IsString(v) && !rule->words) {
+        return -1;
+    }
+
+    if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+        return -1;
+    }
+
+    found = 0;
+
+    for (i = 0; i < rule->nvalues; i++) {
+        if (cJSON_IsString(v)) {
+            found += (size_t) cognito_rule_word(v->valuestring,
+                                                &rule->values[i]);
+            continue;
+        }
+
+        for (e = v->child; e != NULL; e = e->next) {
+            if (cognito_rule_match(e, &rule->values[i]) == 1) {
+                found++;
+                break;
+            }
+        }
+    }
+
+    return (rule->op == COGNITO_OP_ANY) ? found > 0
+                                        : found == rule->nvalues;
+}
+
+
+/* one value against one scalar: 1, 0, or -1 when their types differ */
+
+static int
+cognito_rule_match(const cJSON *v, const cognito_rule_value_t *val)
+{
+    if (cJSON_IsString(v)) {
+        return strlen(v->valuestring) == val->len
+               && memcmp(v->valuestring, val->s, val->len) == 0;
+    }
+
+    if (cJSON_IsNumber(v)) {
+        return val->isnum ? v->valuedouble == val->num : -1;
+    }
+
+    if (cJSON_IsBool(v)) {
+        if (strcmp(val->s, "true") == 0) {
+            return cJSON_IsTrue(v);
+        }
+
+        if (strcmp(val->s, "false") == 0) {
+            return cJSON_IsFalse(v);
+        }
+    }
+
+    return -1;
+}
+
+
+static int
+cognito_rule_word(const char *s, const cognito_rule_value_t *val)
+{
+    const char  *w;
+
+    while (*s != '\0') {
+        while (*s == ' ') {
+            s++;
+        }
+
+        w = s;
+
+        while (*s != '\0' && *s != ' ') {
+            s++;
+        }
+
+        if ((size_t) (s - w) == val->len && val->len > 0
+            && memcmp(w, val->s, val->len) == 0)
         {
             return 1;
         }

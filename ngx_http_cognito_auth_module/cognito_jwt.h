@@ -218,4 +218,52 @@ int cognito_token_claim_item(const cognito_token_t *tok, const char *claim,
     size_t i, const char **s, size_t *len);
 
 
+/*
+ * Typed claim rules (cognito_auth_require claim=path op value ...), built
+ * once from configuration and evaluated on a token's claims.
+ */
+#define COGNITO_OP_EQ              1    /* one value */
+#define COGNITO_OP_NE              2    /* one value */
+#define COGNITO_OP_IN              3    /* one of the values */
+#define COGNITO_OP_ANY             4    /* an array or words: any value */
+#define COGNITO_OP_ALL             5    /* an array or words: all values */
+#define COGNITO_OP_LT              6    /* numbers, one value */
+#define COGNITO_OP_LE              7
+#define COGNITO_OP_GT              8
+#define COGNITO_OP_GE              9
+#define COGNITO_OP_EXISTS          10   /* no value */
+
+typedef struct {
+    const char         *s;           /* NUL-terminated */
+    size_t              len;
+    double              num;         /* when isnum */
+    unsigned            isnum;       /* s is a JSON number */
+} cognito_rule_value_t;
+
+typedef struct {
+    const char        **path;        /* object keys, outermost first */
+    size_t              npath;
+    unsigned            op;          /* COGNITO_OP_* */
+    unsigned            words;       /* a string claim is space-separated
+                                        words (scope) */
+    cognito_rule_value_t *values;
+    size_t              nvalues;
+} cognito_rule_t;
+
+/* an operator's name ("eq", ...) as COGNITO_OP_*, or 0 */
+unsigned cognito_rule_op(const char *name);
+
+/* a value as written in the rule: its text, and its number if it is one */
+void cognito_rule_value(cognito_rule_value_t *v, const char *s, size_t len);
+
+/*
+ * 1 when the token's claims satisfy the rule, 0 when they do not (the
+ * claim absent or null included), -1 when the claim's JSON type does not
+ * fit the operator or its values (a string compared as a number, an
+ * array with eq, words where the claim is not defined as words): such a
+ * rule fails closed, with its own reason.
+ */
+int cognito_token_rule(const cognito_token_t *tok, const cognito_rule_t *rule);
+
+
 #endif /* _COGNITO_JWT_H_INCLUDED_ */
