@@ -1,20 +1,27 @@
 /*
  * bench/stages.c: where a verification's time goes, stage by stage, on the
- * module's own core (cognito_jwt.c, cognito_jwks.c) and the
- * same tokens as mix C.  bench/run builds and runs it on the worker's CPU.
+ * module's own core (cognito_jwt.c, cognito_json.c, cognito_jwks.c) and
+ * the same tokens as mix C.  bench/run builds and runs it on the worker's CPU.
  *
  *   stages jwks.json tokens.txt [rounds]
  *
  * Prints one "stage-result:" line of microseconds per token (wall clock on
- * a pinned, otherwise idle CPU):
- *   parse    cognito_token_parse: base64url (cjose), header and payload
- *            JSON (jansson)
- *   json     of which jansson's json_loadb of the payload alone
+ * a pinned, otherwise idle CPU), in the order a worker runs them:
+ *   parse    cognito_token_parse: base64url (cjose), the header's JSON
+ *            and the signature's base64url; the payload is not read yet
  *   digest   SHA-256 of the whole token (the cache key)
  *   verify   cognito_token_verify: SHA-256 of the signing input and the
  *            RSA public operation
+ *   payload  cognito_token_read_payload: base64url and the payload's JSON
+ *            (cJSON under jansson's rules), after the signature
  *   claims   cognito_token_check_claims
  *   free     cognito_token_free
+ * and, on the decoded payload alone, outside the sum:
+ *   json     cognito_json_parse and free (cJSON, the lexical pass, the
+ *            walk for duplicate keys)
+ *   jansson  json_loadb and json_decref, as the module parsed it before
+ *   forged   the same token with one signature byte changed: parse,
+ *            verify (refused), free; its payload is never parsed
  */
 
 #include <stdio.h>
@@ -26,6 +33,7 @@
 #include <cjose/base64.h>
 #include <cjose/util.h>
 
+#include "cognito_json.h"
 #include "cognito_jwt.h"
 #include "cognito_jwks.h"
 
@@ -80,10 +88,12 @@ main(int argc, char **argv)
     char               *jwks, *text, *p, **tok_text;
     size_t              i, n, len, jlen, *tok_len, skipped;
     time_t              now;
-    double              t0, t1, t2, t3, t4, t[6];
+    char               *forged, *q;
+    double              t0, t1, t2, t3, t4, t[9];
     size_t             *blens;
     uint8_t           **bins;
     json_t             *json;
+    cognito_json_t      doc;
     cjose_err           cerr;
     const char         *dot1, *dot2;
     cognito_err_t       err;
@@ -142,12 +152,13 @@ main(int argc, char **argv)
 
     bins = calloc(n, sizeof(uint8_t *));
     blens = calloc(n, sizeof(size_t));
+    forged = malloc(COGNITO_TOKEN_MAX_LEN);
 
-    if (bins == NULL || blens == NULL) {
+    if (bins == NULL || blens == NULL || forged == NULL) {
         return 1;
     }
 
-    /* the payloads' JSON text, for jansson alone */
+    /* the payloads' JSON text, for the parsers alone */
 
     for (i = 0; i < n; i++) {
         dot1 = memchr(tok_text[i], '.', tok_len[i]);
@@ -176,11 +187,20 @@ main(int argc, char **argv)
             t0 = now_us();
             json = json_loadb((const char *) bins[i], blens[i],
                               JSON_REJECT_DUPLICATES, NULL);
-            t1 = now_us();
             json_decref(json);
-            t[1] += t1 - t0;
+            t1 = now_us();
+            t[7] += t1 - t0;
 
+            rc = cognito_json_parse(&doc, (const char *) bins[i], blens[i]);
+            cognito_json_free(&doc);
             t0 = now_us();
+            t[1] += t0 - t1;
+
+            if (rc != COGNITO_OK) {
+                fprintf(stderr, "stages: token %zu: payload refused\n", i);
+                return 1;
+            }
+
             rc = cognito_token_parse(tok_text[i], tok_len[i],
                                      COGNITO_ALG_RS256, &tok, &err);
             t1 = now_us();
@@ -199,15 +219,42 @@ main(int argc, char **argv)
             t3 = now_us();
             t[3] += t3 - t2;
 
-            rc |= cognito_token_check_claims(tok, &rules, now, &err);
+            rc |= cognito_token_read_payload(tok, &err);
             t4 = now_us();
-            t[4] += t4 - t3;
+            t[6] += t4 - t3;
+
+            rc |= cognito_token_check_claims(tok, &rules, now, &err);
+            t3 = now_us();
+            t[4] += t3 - t4;
+            t4 = t3;
 
             cognito_token_free(tok);
-            t[5] += now_us() - t4;
+            t1 = now_us();
+            t[5] += t1 - t4;
 
             if (rc != COGNITO_OK) {
                 fprintf(stderr, "stages: token %zu: %s\n", i, err.msg);
+                return 1;
+            }
+
+            /* a forged signature: a middle character changed */
+
+            memcpy(forged, tok_text[i], tok_len[i]);
+            q = &forged[tok_len[i] - 20];
+            *q = (*q == 'A') ? 'B' : 'A';
+
+            t1 = now_us();
+            rc = cognito_token_parse(forged, tok_len[i], COGNITO_ALG_RS256,
+                                     &tok, &err);
+            if (rc == COGNITO_OK) {
+                rc = cognito_token_verify(tok, ks, &err);
+                cognito_token_free(tok);
+            }
+
+            t[8] += now_us() - t1;
+
+            if (rc != COGNITO_ERR_SIGNATURE) {
+                fprintf(stderr, "stages: forged %zu: %s\n", i, err.msg);
                 return 1;
             }
         }
@@ -219,12 +266,15 @@ main(int argc, char **argv)
 
     free(bins);
     free(blens);
+    free(forged);
 
     n *= rounds;
 
     printf("stage-result: tokens=%zu parse_us=%.2f json_us=%.2f "
-           "digest_us=%.2f verify_us=%.2f claims_us=%.2f free_us=%.2f\n",
-           n, t[0] / n, t[1] / n, t[2] / n, t[3] / n, t[4] / n, t[5] / n);
+           "digest_us=%.2f verify_us=%.2f claims_us=%.2f free_us=%.2f "
+           "payload_us=%.2f jansson_us=%.2f forged_us=%.2f\n",
+           n, t[0] / n, t[1] / n, t[2] / n, t[3] / n, t[4] / n, t[5] / n,
+           t[6] / n, t[7] / n, t[8] / n);
 
     cognito_digest_free(dg);
     cognito_keyset_free(ks);

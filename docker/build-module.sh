@@ -18,10 +18,10 @@
 #   MODULE_SRC_DIR  this repository (default: the directory above this
 #                   script; /src in the Dockerfiles)
 #
-# Needs a C compiler, make, and the headers of OpenSSL, PCRE, zlib, jansson
-# and cjose.  Environment: EXTRA_CONFIGURE (more ./configure options, e.g.
-# ones that change struct layouts beyond --with-compat: none are needed
-# for the official images), CC_OPT (default "-O2 -g").
+# Needs a C compiler, make, and the headers of OpenSSL, PCRE, zlib, cJSON,
+# jansson and cjose.  Environment: EXTRA_CONFIGURE (more ./configure
+# options, e.g. ones that change struct layouts beyond --with-compat: none
+# are needed for the official images), CC_OPT (default "-O2 -g").
 # Used by every Dockerfile in docker/ and by util/docker-check (against
 # Debian's nginx sources).
 

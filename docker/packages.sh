@@ -25,6 +25,7 @@ esac
 # library  Debian (build)  Debian 13 (runtime)  Alpine (build)  Alpine 3.23
 awk -v col="$col" '!/^#/ && NF == 5 { printf "%s%s", sep, $col; sep = " " }
                    END { print "" }' <<'TABLE'
+cjson      libcjson-dev    libcjson1            cjson-dev       cjson
 jansson    libjansson-dev  libjansson4          jansson-dev     jansson
 cjose      libcjose-dev    libcjose0            cjose-dev       cjose
 TABLE

@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "cognito_json.h"
 #include "cognito_jwt.h"
 
 
@@ -28,47 +29,43 @@ struct cognito_token_s {
                                         in the caller's jwt[]; NULL once
                                         detached */
     size_t              input_len;
-    json_t             *header;
-    json_t             *payload;
-    const char         *kid;         /* borrowed from header */
-    size_t              kid_len;
+    size_t              payload_off; /* the payload's base64url in input */
+    cognito_json_t      payload;     /* root NULL until read */
     unsigned            alg;         /* COGNITO_ALG_* */
     uint8_t            *sig;         /* cognito_b64url_decode() */
     size_t              sig_len;
     unsigned            refs;        /* cognito_token_ref() */
+    size_t              kid_len;
+    char                kid[COGNITO_KID_MAX_LEN + 1];
 };
-
-
-typedef struct {
-    char               *buf;
-    size_t              size;
-    size_t              len;         /* may run past size */
-} cognito_out_t;
 
 
 static int cognito_token_split(const char *jwt, size_t len, size_t *dot,
     cognito_err_t *err);
 static int cognito_token_header(cognito_token_t *tok, const char *p,
     size_t len, unsigned algs, cognito_err_t *err);
-static int cognito_token_payload(cognito_token_t *tok, const char *p,
-    size_t len, cognito_err_t *err);
-static json_t *cognito_json_decode(const char *p, size_t len, int *rc);
-static int cognito_json_depth_ok(json_t *json, int depth);
-static int cognito_str_eq(json_t *v, const char *s);
+static int cognito_header_check(cognito_token_t *tok, const cJSON *header,
+    unsigned algs, cognito_err_t *err);
+static int cognito_segment_json(cognito_json_t *doc, const char *p,
+    size_t len, cognito_code_e code, cognito_err_t *err);
+static const cJSON *cognito_claim(const cognito_token_t *tok,
+    const char *name);
+static int cognito_str_eq(const cJSON *v, const char *s);
 static int cognito_str_ieq(const char *a, size_t alen, const char *b);
-static int cognito_time_claim(json_t *payload, const char *name,
+static int cognito_time_claim(const cognito_token_t *tok, const char *name,
     double *value);
-static int cognito_string_array(json_t *v);
-static int cognito_check_types(json_t *payload, cognito_err_t *err);
-static int cognito_check_client(json_t *payload, unsigned use,
+static int cognito_string_array(const cJSON *v);
+static int cognito_check_types(const cognito_token_t *tok,
+    cognito_err_t *err);
+static int cognito_check_client(const cognito_token_t *tok, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err);
-static int cognito_client_allowed(json_t *v, const cognito_rules_t *rules);
-static long cognito_render_text(json_t *v, const char *sep, char *buf,
-    size_t size);
-static int cognito_render(json_t *v, const char *sep, cognito_out_t *out);
-static int cognito_render_scalar(json_t *v, cognito_out_t *out);
-static int cognito_render_json(json_t *v, cognito_out_t *out);
-static void cognito_out_write(cognito_out_t *out, const char *p, size_t n);
+static int cognito_client_allowed(const cJSON *v,
+    const cognito_rules_t *rules);
+static int cognito_rule_scalar(const cJSON *v, const cognito_rule_t *rule);
+static int cognito_rule_set(const cJSON *v, const cognito_rule_t *rule);
+static int cognito_rule_match(const cJSON *v,
+    const cognito_rule_value_t *val);
+static int cognito_rule_word(const char *s, const cognito_rule_value_t *val);
 
 
 int
@@ -107,16 +104,15 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
 
     tok->input = jwt;
     tok->input_len = dot[1];
+    tok->payload_off = dot[0] + 1;
 
-    /* the header is checked before the payload or any key is touched */
+    /*
+     * The header is checked before any key is touched; the payload is
+     * left for cognito_token_read_payload(), after the signature, so that
+     * a forged token never costs its payload's parse.
+     */
 
     rc = cognito_token_header(tok, jwt, dot[0], algs, err);
-    if (rc != COGNITO_OK) {
-        goto failed;
-    }
-
-    rc = cognito_token_payload(tok, jwt + dot[0] + 1, dot[1] - dot[0] - 1,
-                               err);
     if (rc != COGNITO_OK) {
         goto failed;
     }
@@ -369,14 +365,7 @@ cognito_token_free(cognito_token_t *tok)
         return;
     }
 
-    if (tok->header != NULL) {
-        json_decref(tok->header);
-    }
-
-    if (tok->payload != NULL) {
-        json_decref(tok->payload);
-    }
-
+    cognito_json_free(&tok->payload);
     cognito_b64url_free(tok->sig);
 
     free(tok);
@@ -478,18 +467,43 @@ cognito_token_alg(const cognito_token_t *tok)
 }
 
 
+int
+cognito_token_read_payload(cognito_token_t *tok, cognito_err_t *err)
+{
+    int  rc;
+
+    if (tok == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
+    }
+
+    if (tok->payload.root != NULL) {
+        return cognito_error(err, COGNITO_OK, "ok");
+    }
+
+    if (tok->input == NULL) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL,
+                             "token detached from its text");
+    }
+
+    rc = cognito_segment_json(&tok->payload, tok->input + tok->payload_off,
+                              tok->input_len - tok->payload_off,
+                              COGNITO_ERR_PAYLOAD_JSON, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    return cognito_error(err, COGNITO_OK, "ok");
+}
+
+
 const char *
 cognito_token_iss(const cognito_token_t *tok)
 {
-    json_t  *v;
+    const cJSON  *v;
 
-    if (tok == NULL || tok->payload == NULL) {
-        return NULL;
-    }
+    v = cognito_claim(tok, "iss");
 
-    v = json_object_get(tok->payload, "iss");
-
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 
@@ -516,21 +530,19 @@ int
 cognito_token_check_claims(const cognito_token_t *tok,
     const cognito_rules_t *rules, double now, cognito_err_t *err)
 {
-    int        rc;
-    double     t, leeway, exp;
-    size_t     i;
-    json_t    *payload, *v;
-    unsigned   use;
+    int           rc;
+    double        t, leeway, exp;
+    size_t        i;
+    unsigned      use;
+    const cJSON  *v;
 
-    if (tok == NULL || tok->payload == NULL || rules == NULL) {
+    if (tok == NULL || tok->payload.root == NULL || rules == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token or rules");
     }
 
-    payload = tok->payload;
-
     /* no issuers configured accepts none: the core fails closed */
 
-    v = json_object_get(payload, "iss");
+    v = cognito_claim(tok, "iss");
 
     for (i = 0; i < rules->nissuers; i++) {
         if (rules->issuers[i] != NULL && cognito_str_eq(v, rules->issuers[i]))
@@ -543,7 +555,7 @@ cognito_token_check_claims(const cognito_token_t *tok,
         return cognito_error(err, COGNITO_ERR_ISSUER, "wrong issuer");
     }
 
-    v = json_object_get(payload, "token_use");
+    v = cognito_claim(tok, "token_use");
 
     if (cognito_str_eq(v, "id")) {
         use = COGNITO_USE_ID;
@@ -562,14 +574,14 @@ cognito_token_check_claims(const cognito_token_t *tok,
     /*
      * exp, nbf and iat are NumericDates (RFC 7519, section 2): JSON
      * numbers, integer or not, possibly negative, compared as doubles
-     * (JSON has no NaN or infinity, and the differences of two finite
-     * doubles this far apart cannot overflow).  A negative leeway counts
-     * as 0.
+     * (the parse refuses a number beyond a double's range, and the
+     * differences of two finite doubles this far apart cannot overflow).
+     * A negative leeway counts as 0.
      */
 
     leeway = rules->leeway > 0 ? (double) rules->leeway : 0;
 
-    rc = cognito_time_claim(payload, "exp", &exp);
+    rc = cognito_time_claim(tok, "exp", &exp);
 
     if (rc == 0) {
         return cognito_error(err, COGNITO_ERR_EXP_MISSING, "exp missing");
@@ -586,7 +598,7 @@ cognito_token_check_claims(const cognito_token_t *tok,
         return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
     }
 
-    rc = cognito_time_claim(payload, "nbf", &t);
+    rc = cognito_time_claim(tok, "nbf", &t);
 
     if (rc < 0) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
@@ -605,17 +617,17 @@ cognito_token_check_claims(const cognito_token_t *tok,
      * as aws-jwt-verify does, its value is not.
      */
 
-    if (cognito_time_claim(payload, "iat", &t) < 0) {
+    if (cognito_time_claim(tok, "iat", &t) < 0) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              "iat is not a number");
     }
 
-    rc = cognito_check_types(payload, err);
+    rc = cognito_check_types(tok, err);
     if (rc != COGNITO_OK) {
         return rc;
     }
 
-    rc = cognito_check_client(payload, use, rules, err);
+    rc = cognito_check_client(tok, use, rules, err);
     if (rc != COGNITO_OK) {
         return rc;
     }
@@ -630,11 +642,7 @@ cognito_token_exp(const cognito_token_t *tok)
     double  exp, max;
     time_t  t;
 
-    if (tok == NULL || tok->payload == NULL) {
-        return 0;
-    }
-
-    if (cognito_time_claim(tok->payload, "exp", &exp) != 1 || !(exp > 0)) {
+    if (cognito_time_claim(tok, "exp", &exp) != 1 || !(exp > 0)) {
         return 0;
     }
 
@@ -658,11 +666,11 @@ int
 cognito_token_claim_number(const cognito_token_t *tok, const char *claim,
     double *value)
 {
-    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+    if (claim == NULL) {
         return 0;
     }
 
-    return cognito_time_claim(tok->payload, claim, value);
+    return cognito_time_claim(tok, claim, value);
 }
 
 
@@ -670,24 +678,24 @@ int
 cognito_token_claim_string(const cognito_token_t *tok, const char *claim,
     const char **s, size_t *len)
 {
-    json_t  *v;
+    const cJSON  *v;
 
-    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+    if (claim == NULL) {
         return 0;
     }
 
-    v = json_object_get(tok->payload, claim);
+    v = cognito_claim(tok, claim);
 
     if (v == NULL) {
         return 0;
     }
 
-    if (!json_is_string(v)) {
+    if (!cJSON_IsString(v)) {
         return -1;
     }
 
-    *s = json_string_value(v);
-    *len = json_string_length(v);
+    *s = v->valuestring;
+    *len = strlen(v->valuestring);
 
     return 1;
 }
@@ -697,28 +705,29 @@ long
 cognito_token_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep, char *buf, size_t size)
 {
-    size_t   i;
-    json_t  *v;
+    size_t        i;
+    const cJSON  *v;
 
-    if (tok == NULL || tok->payload == NULL || (npath && path == NULL)) {
+    if (tok == NULL || tok->payload.root == NULL || (npath && path == NULL))
+    {
         return -1;
     }
 
-    v = tok->payload;
+    v = tok->payload.root;
 
     for (i = 0; i < npath; i++) {
-        if (!json_is_object(v) || path[i] == NULL) {
+        if (path[i] == NULL) {
             return -1;
         }
 
-        v = json_object_get(v, path[i]);
+        v = cognito_json_get(v, path[i]);
     }
 
-    if (v == NULL || json_is_null(v)) {
+    if (v == NULL || cJSON_IsNull(v)) {
         return -1;
     }
 
-    return cognito_render_text(v, sep, buf, size);
+    return cognito_json_render(&tok->payload, v, sep, buf, size);
 }
 
 
@@ -726,17 +735,15 @@ int
 cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
     unsigned form, const char *name, size_t len)
 {
-    size_t       i, n, slen;
-    json_t      *v, *e;
-    const char  *s, *end, *w;
+    size_t        slen;
+    const char   *s, *end, *w;
+    const cJSON  *v, *e;
 
-    if (tok == NULL || tok->payload == NULL || claim == NULL
-        || name == NULL || len == 0)
-    {
+    if (claim == NULL || name == NULL || len == 0) {
         return 0;
     }
 
-    v = json_object_get(tok->payload, claim);
+    v = cognito_claim(tok, claim);
 
     if (form == COGNITO_CLAIM_ARRAY) {
 
@@ -746,13 +753,9 @@ cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
             return 0;
         }
 
-        n = json_array_size(v);
-
-        for (i = 0; i < n; i++) {
-            e = json_array_get(v, i);
-
-            if (json_string_length(e) == len
-                && memcmp(json_string_value(e), name, len) == 0)
+        for (e = v->child; e != NULL; e = e->next) {
+            if (strlen(e->valuestring) == len
+                && memcmp(e->valuestring, name, len) == 0)
             {
                 return 1;
             }
@@ -761,12 +764,12 @@ cognito_token_claim_has(const cognito_token_t *tok, const char *claim,
         return 0;
     }
 
-    if (form != COGNITO_CLAIM_WORDS || !json_is_string(v)) {
+    if (form != COGNITO_CLAIM_WORDS || !cJSON_IsString(v)) {
         return 0;
     }
 
-    s = json_string_value(v);
-    slen = json_string_length(v);
+    s = v->valuestring;
+    slen = strlen(s);
     end = s + slen;
 
     while (s < end) {
@@ -793,19 +796,19 @@ long
 cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
     const char *sep, char *buf, size_t size)
 {
-    json_t  *v;
+    const cJSON  *v;
 
-    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+    if (claim == NULL) {
         return -1;
     }
 
-    v = json_object_get(tok->payload, claim);
+    v = cognito_claim(tok, claim);
 
     if (!cognito_string_array(v)) {
         return -1;
     }
 
-    return cognito_render_text(v, sep, buf, size);
+    return cognito_json_render(&tok->payload, v, sep, buf, size);
 }
 
 
@@ -813,22 +816,28 @@ int
 cognito_token_claim_item(const cognito_token_t *tok, const char *claim,
     size_t i, const char **s, size_t *len)
 {
-    json_t  *v, *e;
+    const cJSON  *v, *e;
 
-    if (tok == NULL || tok->payload == NULL || claim == NULL) {
+    if (claim == NULL) {
         return 0;
     }
 
-    v = json_object_get(tok->payload, claim);
+    v = cognito_claim(tok, claim);
 
-    if (!cognito_string_array(v) || i >= json_array_size(v)) {
+    if (!cognito_string_array(v)) {
         return 0;
     }
 
-    e = json_array_get(v, i);
+    for (e = v->child; e != NULL && i > 0; e = e->next) {
+        i--;
+    }
 
-    *s = json_string_value(e);
-    *len = json_string_length(e);
+    if (e == NULL) {
+        return 0;
+    }
+
+    *s = e->valuestring;
+    *len = strlen(e->valuestring);
 
     return 1;
 }
@@ -838,37 +847,40 @@ static int
 cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
     unsigned algs, cognito_err_t *err)
 {
-    int          rc;
-    json_t      *v;
-    size_t       alen;
-    const char  *alg;
+    int             rc;
+    cognito_json_t  header;
 
-    tok->header = cognito_json_decode(p, len, &rc);
-
-    if (tok->header == NULL) {
-        switch (rc) {
-
-        case COGNITO_ERR_NOMEM:
-            return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
-
-        case COGNITO_ERR_BASE64:
-            return cognito_error(err, COGNITO_ERR_BASE64,
-                                 "bad base64url in header");
-
-        default:
-            return cognito_error(err, COGNITO_ERR_HEADER_JSON,
-                                 "header is not a JSON object");
-        }
+    rc = cognito_segment_json(&header, p, len, COGNITO_ERR_HEADER_JSON, err);
+    if (rc != COGNITO_OK) {
+        return rc;
     }
 
-    v = json_object_get(tok->header, "alg");
+    /* what the token needs of its header is copied: the tree goes now */
 
-    if (!json_is_string(v)) {
+    rc = cognito_header_check(tok, header.root, algs, err);
+
+    cognito_json_free(&header);
+
+    return rc;
+}
+
+
+static int
+cognito_header_check(cognito_token_t *tok, const cJSON *header,
+    unsigned algs, cognito_err_t *err)
+{
+    size_t        alen, klen;
+    const char   *alg;
+    const cJSON  *v;
+
+    v = cognito_json_get(header, "alg");
+
+    if (!cJSON_IsString(v)) {
         return cognito_error(err, COGNITO_ERR_ALG_MISSING, "alg missing");
     }
 
-    alg = json_string_value(v);
-    alen = json_string_length(v);
+    alg = v->valuestring;
+    alen = strlen(alg);
 
     if (cognito_str_ieq(alg, alen, "none")) {
         return cognito_error(err, COGNITO_ERR_ALG_NONE,
@@ -889,164 +901,101 @@ cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
                              "alg not allowed");
     }
 
-    if (json_object_get(tok->header, "crit") != NULL) {
+    if (cognito_json_get(header, "crit") != NULL) {
         return cognito_error(err, COGNITO_ERR_CRIT,
                              "crit header not supported");
     }
 
-    v = json_object_get(tok->header, "kid");
+    /* a string: its JSON text holds no "\u0000", so strlen() is its size */
 
-    if (!json_is_string(v)
-        || json_string_length(v) == 0
-        || json_string_length(v) > COGNITO_KID_MAX_LEN
-        || memchr(json_string_value(v), '\0', json_string_length(v)) != NULL)
-    {
+    v = cognito_json_get(header, "kid");
+    klen = cJSON_IsString(v) ? strlen(v->valuestring) : 0;
+
+    if (klen == 0 || klen > COGNITO_KID_MAX_LEN) {
         return cognito_error(err, COGNITO_ERR_KID_MISSING,
                              "kid missing or invalid");
     }
 
-    tok->kid = json_string_value(v);
-    tok->kid_len = json_string_length(v);
+    memcpy(tok->kid, v->valuestring, klen + 1);
+    tok->kid_len = klen;
 
     return COGNITO_OK;
 }
 
 
+/*
+ * base64url-decodes a segment into a JSON object no deeper than the limit:
+ * COGNITO_OK, or the error: NOMEM, BASE64 (the split has checked the
+ * alphabet, so only in theory), or code (HEADER_JSON or PAYLOAD_JSON) for
+ * "not a usable JSON object"; doc is left empty on failure
+ */
+
 static int
-cognito_token_payload(cognito_token_t *tok, const char *p, size_t len,
-    cognito_err_t *err)
+cognito_segment_json(cognito_json_t *doc, const char *p, size_t len,
+    cognito_code_e code, cognito_err_t *err)
 {
-    int  rc;
+    int       rc;
+    size_t    n;
+    uint8_t  *bin;
 
-    tok->payload = cognito_json_decode(p, len, &rc);
+    doc->root = NULL;
+    doc->nums = doc->inl;
+    doc->nnums = 0;
+    doc->nalloc = COGNITO_JSON_NUMS;
 
-    if (tok->payload != NULL) {
-        return COGNITO_OK;
+    rc = cognito_b64url_decode(p, len, &bin, &n);
+
+    if (rc == COGNITO_OK) {
+        rc = cognito_json_parse(doc, (const char *) bin, n);
+        cognito_b64url_free(bin);
     }
 
     switch (rc) {
+
+    case COGNITO_OK:
+        return COGNITO_OK;
 
     case COGNITO_ERR_NOMEM:
         return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
 
     case COGNITO_ERR_BASE64:
         return cognito_error(err, COGNITO_ERR_BASE64,
-                             "bad base64url in payload");
+                             code == COGNITO_ERR_HEADER_JSON
+                             ? "bad base64url in header"
+                             : "bad base64url in payload");
 
     default:
-        return cognito_error(err, COGNITO_ERR_PAYLOAD_JSON,
-                             "payload is not a JSON object");
+        return cognito_error(err, code,
+                             code == COGNITO_ERR_HEADER_JSON
+                             ? "header is not a JSON object"
+                             : "payload is not a JSON object");
     }
 }
 
 
-/*
- * base64url-decodes a segment into a JSON object no deeper than the limit;
- * on failure returns NULL with *rc one of NOMEM, BASE64 or INTERNAL (the
- * latter standing for "not a usable JSON object")
- */
+/* a payload member, or NULL when absent or the payload is not read */
 
-static json_t *
-cognito_json_decode(const char *p, size_t len, int *rc)
+static const cJSON *
+cognito_claim(const cognito_token_t *tok, const char *name)
 {
-    size_t        n;
-    json_t       *json;
-    uint8_t      *bin;
-    json_error_t  jerr;
-
-    *rc = cognito_b64url_decode(p, len, &bin, &n);
-    if (*rc != COGNITO_OK) {
+    if (tok == NULL) {
         return NULL;
     }
 
-    json = json_loadb((const char *) bin, n, JSON_REJECT_DUPLICATES, &jerr);
-
-    /*
-     * JSON numbers are not bounded; jansson's integers are 64-bit.  An
-     * integer beyond them is read again, with every number as a double,
-     * as JavaScript (and so aws-jwt-verify) reads it.  A real beyond a
-     * double's range still fails.
-     */
-
-    if (json == NULL && json_error_code(&jerr) == json_error_numeric_overflow)
-    {
-        json = json_loadb((const char *) bin, n,
-                          JSON_REJECT_DUPLICATES|JSON_DECODE_INT_AS_REAL,
-                          &jerr);
-    }
-
-    cognito_b64url_free(bin);
-
-    if (json == NULL) {
-        *rc = (json_error_code(&jerr) == json_error_out_of_memory)
-              ? COGNITO_ERR_NOMEM : COGNITO_ERR_INTERNAL;
-        return NULL;
-    }
-
-    if (!json_is_object(json) || !cognito_json_depth_ok(json, 1)) {
-        json_decref(json);
-        *rc = COGNITO_ERR_INTERNAL;
-        return NULL;
-    }
-
-    *rc = COGNITO_OK;
-
-    return json;
-}
-
-
-static int
-cognito_json_depth_ok(json_t *json, int depth)
-{
-    size_t       i, n;
-    json_t      *v;
-    const char  *key;
-
-    if (!json_is_object(json) && !json_is_array(json)) {
-        return 1;
-    }
-
-    if (depth > COGNITO_JSON_MAX_DEPTH) {
-        return 0;
-    }
-
-    if (json_is_array(json)) {
-        n = json_array_size(json);
-
-        for (i = 0; i < n; i++) {
-            if (!cognito_json_depth_ok(json_array_get(json, i), depth + 1)) {
-                return 0;
-            }
-        }
-
-        return 1;
-    }
-
-    json_object_foreach(json, key, v) {
-        if (!cognito_json_depth_ok(v, depth + 1)) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return cognito_json_get(tok->payload.root, name);
 }
 
 
 /* a JSON string exactly equal to the NUL-terminated s */
 
 static int
-cognito_str_eq(json_t *v, const char *s)
+cognito_str_eq(const cJSON *v, const char *s)
 {
-    size_t  len;
-
-    if (!json_is_string(v)) {
+    if (!cJSON_IsString(v)) {
         return 0;
     }
 
-    len = strlen(s);
-
-    return json_string_length(v) == len
-           && memcmp(json_string_value(v), s, len) == 0;
+    return strcmp(v->valuestring, s) == 0;
 }
 
 
@@ -1081,21 +1030,22 @@ cognito_str_ieq(const char *a, size_t alen, const char *b)
 /* 1: a JSON number, 0: absent, -1: anything else */
 
 static int
-cognito_time_claim(json_t *payload, const char *name, double *value)
+cognito_time_claim(const cognito_token_t *tok, const char *name,
+    double *value)
 {
-    json_t  *v;
+    const cJSON  *v;
 
-    v = json_object_get(payload, name);
+    v = cognito_claim(tok, name);
 
     if (v == NULL) {
         return 0;
     }
 
-    if (!json_is_number(v)) {
+    if (!cJSON_IsNumber(v)) {
         return -1;
     }
 
-    *value = json_number_value(v);
+    *value = v->valuedouble;
 
     return 1;
 }
@@ -1104,18 +1054,16 @@ cognito_time_claim(json_t *payload, const char *name, double *value)
 /* a JSON array whose elements are all strings (an empty one is) */
 
 static int
-cognito_string_array(json_t *v)
+cognito_string_array(const cJSON *v)
 {
-    size_t  i, n;
+    const cJSON  *e;
 
-    if (!json_is_array(v)) {
+    if (!cJSON_IsArray(v)) {
         return 0;
     }
 
-    n = json_array_size(v);
-
-    for (i = 0; i < n; i++) {
-        if (!json_is_string(json_array_get(v, i))) {
+    for (e = v->child; e != NULL; e = e->next) {
+        if (!cJSON_IsString(e)) {
             return 0;
         }
     }
@@ -1130,34 +1078,34 @@ cognito_string_array(json_t *v)
  */
 
 static int
-cognito_check_types(json_t *payload, cognito_err_t *err)
+cognito_check_types(const cognito_token_t *tok, cognito_err_t *err)
 {
-    json_t  *v;
+    const cJSON  *v;
 
-    v = json_object_get(payload, "sub");
+    v = cognito_claim(tok, "sub");
 
-    if (v != NULL && !json_is_string(v)) {
+    if (v != NULL && !cJSON_IsString(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              "sub is not a string");
     }
 
-    v = json_object_get(payload, "jti");
+    v = cognito_claim(tok, "jti");
 
-    if (v != NULL && !json_is_string(v)) {
+    if (v != NULL && !cJSON_IsString(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              "jti is not a string");
     }
 
-    v = json_object_get(payload, "scope");
+    v = cognito_claim(tok, "scope");
 
-    if (v != NULL && !json_is_string(v)) {
+    if (v != NULL && !cJSON_IsString(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              "scope is not a string");
     }
 
-    v = json_object_get(payload, "aud");
+    v = cognito_claim(tok, "aud");
 
-    if (v != NULL && !json_is_string(v) && !cognito_string_array(v)) {
+    if (v != NULL && !cJSON_IsString(v) && !cognito_string_array(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              "aud is not a string or an array of strings");
     }
@@ -1167,11 +1115,11 @@ cognito_check_types(json_t *payload, cognito_err_t *err)
 
 
 static int
-cognito_check_client(json_t *payload, unsigned use,
+cognito_check_client(const cognito_token_t *tok, unsigned use,
     const cognito_rules_t *rules, cognito_err_t *err)
 {
-    json_t      *v;
-    const char  *name;
+    const char   *name;
+    const cJSON  *v;
 
     if (rules->nclients == 0) {
         return COGNITO_OK;
@@ -1185,9 +1133,9 @@ cognito_check_client(json_t *payload, unsigned use,
 
     name = (use == COGNITO_USE_ID) ? "aud" : "client_id";
 
-    v = json_object_get(payload, name);
+    v = cognito_claim(tok, name);
 
-    if (v != NULL && !json_is_string(v)) {
+    if (v != NULL && !cJSON_IsString(v)) {
         return cognito_error(err, COGNITO_ERR_CLAIM_TYPE,
                              use == COGNITO_USE_ID
                              ? "aud is not a string"
@@ -1205,7 +1153,7 @@ cognito_check_client(json_t *payload, unsigned use,
 
 
 static int
-cognito_client_allowed(json_t *v, const cognito_rules_t *rules)
+cognito_client_allowed(const cJSON *v, const cognito_rules_t *rules)
 {
     size_t  i;
 
@@ -1220,142 +1168,220 @@ cognito_client_allowed(json_t *v, const cognito_rules_t *rules)
 }
 
 
-/* v rendered into buf (sep joins arrays, "," when NULL): its full length */
-
-static long
-cognito_render_text(json_t *v, const char *sep, char *buf, size_t size)
+unsigned
+cognito_rule_op(const char *name)
 {
-    cognito_out_t  out;
+    unsigned  i;
 
-    out.buf = buf;
-    out.size = buf != NULL ? size : 0;
-    out.len = 0;
+    static const char  *names[] = {
+        "", "eq", "ne", "in", "any", "all", "lt", "le", "gt", "ge", "exists"
+    };
 
-    if (cognito_render(v, sep != NULL ? sep : ",", &out) != COGNITO_OK) {
+    for (i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return i;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+cognito_rule_value(cognito_rule_value_t *v, const char *s, size_t len)
+{
+    v->s = s;
+    v->len = len;
+    v->isnum = (unsigned) cognito_json_number(s, len, &v->num);
+
+    if (!v->isnum) {
+        v->num = 0;
+    }
+}
+
+
+int
+cognito_token_rule(const cognito_token_t *tok, const cognito_rule_t *rule)
+{
+    size_t        i;
+    const cJSON  *v;
+
+    if (tok == NULL || rule == NULL) {
+        return 0;
+    }
+
+    v = tok->payload.root;
+
+    for (i = 0; i < rule->npath; i++) {
+        v = cognito_json_get(v, rule->path[i]);
+    }
+
+    /* absent or null: no rule holds, exists included */
+
+    if (v == NULL || cJSON_IsNull(v)) {
+        return 0;
+    }
+
+    switch (rule->op) {
+
+    case COGNITO_OP_EXISTS:
+        return 1;
+
+    case COGNITO_OP_ANY:
+    case COGNITO_OP_ALL:
+        return cognito_rule_set(v, rule);
+
+    default:
+        if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+            return -1;
+        }
+
+        return cognito_rule_scalar(v, rule);
+    }
+}
+
+
+/* eq, ne, in and the comparisons, on a string, a number or a boolean */
+
+static int
+cognito_rule_scalar(const cJSON *v, const cognito_rule_t *rule)
+{
+    int     m;
+    double  a, b;
+    size_t  i;
+
+    if (rule->op >= COGNITO_OP_LT && rule->op <= COGNITO_OP_GE) {
+        if (!cJSON_IsNumber(v) || rule->nvalues != 1
+            || !rule->values[0].isnum)
+        {
+            return -1;
+        }
+
+        a = v->valuedouble;
+        b = rule->values[0].num;
+
+        switch (rule->op) {
+
+        case COGNITO_OP_LT:
+            return a < b;
+
+        case COGNITO_OP_LE:
+            return a <= b;
+
+        case COGNITO_OP_GT:
+            return a > b;
+
+        default:
+            return a >= b;
+        }
+    }
+
+    m = 0;
+
+    for (i = 0; i < rule->nvalues && m == 0; i++) {
+        m = cognito_rule_match(v, &rule->values[i]);
+    }
+
+    if (m < 0) {
         return -1;
     }
 
-    return (long) out.len;
+    return (rule->op == COGNITO_OP_NE) ? !m : m;
 }
 
 
 /*
- * Scalars as text; an array of scalars joined by sep; an object, or an
- * array holding an object, an array or null, as compact JSON.
+ * any and all: on an array, each value is looked for among its elements;
+ * on a string, among its space-separated words, where the claim is
+ * defined that way (rule->words)
  */
 
 static int
-cognito_render(json_t *v, const char *sep, cognito_out_t *out)
+cognito_rule_set(const cJSON *v, const cognito_rule_t *rule)
 {
-    size_t   i, n, slen;
-    json_t  *e;
+    size_t        i, found;
+    const cJSON  *e;
 
-    if (!json_is_array(v)) {
-        if (json_is_object(v)) {
-            return cognito_render_json(v, out);
-        }
-
-        return cognito_render_scalar(v, out);
+    if (cJSON_IsString(v) && !rule->words) {
+        return -1;
     }
 
-    n = json_array_size(v);
-
-    for (i = 0; i < n; i++) {
-        e = json_array_get(v, i);
-
-        if (json_is_object(e) || json_is_array(e) || json_is_null(e)) {
-            return cognito_render_json(v, out);
-        }
+    if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+        return -1;
     }
 
-    slen = strlen(sep);
+    found = 0;
 
-    for (i = 0; i < n; i++) {
-        if (i) {
-            cognito_out_write(out, sep, slen);
+    for (i = 0; i < rule->nvalues; i++) {
+        if (cJSON_IsString(v)) {
+            found += (size_t) cognito_rule_word(v->valuestring,
+                                                &rule->values[i]);
+            continue;
         }
 
-        if (cognito_render_scalar(json_array_get(v, i), out) != COGNITO_OK) {
-            return COGNITO_ERR_INTERNAL;
+        for (e = v->child; e != NULL; e = e->next) {
+            if (cognito_rule_match(e, &rule->values[i]) == 1) {
+                found++;
+                break;
+            }
         }
     }
 
-    return COGNITO_OK;
+    return (rule->op == COGNITO_OP_ANY) ? found > 0
+                                        : found == rule->nvalues;
+}
+
+
+/* one value against one scalar: 1, 0, or -1 when their types differ */
+
+static int
+cognito_rule_match(const cJSON *v, const cognito_rule_value_t *val)
+{
+    if (cJSON_IsString(v)) {
+        return strlen(v->valuestring) == val->len
+               && memcmp(v->valuestring, val->s, val->len) == 0;
+    }
+
+    if (cJSON_IsNumber(v)) {
+        return val->isnum ? v->valuedouble == val->num : -1;
+    }
+
+    if (cJSON_IsBool(v)) {
+        if (strcmp(val->s, "true") == 0) {
+            return cJSON_IsTrue(v);
+        }
+
+        if (strcmp(val->s, "false") == 0) {
+            return cJSON_IsFalse(v);
+        }
+    }
+
+    return -1;
 }
 
 
 static int
-cognito_render_scalar(json_t *v, cognito_out_t *out)
+cognito_rule_word(const char *s, const cognito_rule_value_t *val)
 {
-    int   n;
-    char  num[32];
+    const char  *w;
 
-    switch (json_typeof(v)) {
-
-    case JSON_STRING:
-        cognito_out_write(out, json_string_value(v), json_string_length(v));
-        return COGNITO_OK;
-
-    case JSON_INTEGER:
-        n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                     json_integer_value(v));
-        if (n <= 0 || (size_t) n >= sizeof(num)) {
-            return COGNITO_ERR_INTERNAL;
+    while (*s != '\0') {
+        while (*s == ' ') {
+            s++;
         }
 
-        cognito_out_write(out, num, (size_t) n);
-        return COGNITO_OK;
+        w = s;
 
-    case JSON_TRUE:
-        cognito_out_write(out, "true", 4);
-        return COGNITO_OK;
+        while (*s != '\0' && *s != ' ') {
+            s++;
+        }
 
-    case JSON_FALSE:
-        cognito_out_write(out, "false", 5);
-        return COGNITO_OK;
-
-    default:
-        return cognito_render_json(v, out);
-    }
-}
-
-
-static int
-cognito_render_json(json_t *v, cognito_out_t *out)
-{
-    char    *p;
-    size_t   n, room;
-
-    n = json_dumpb(v, NULL, 0, JSON_COMPACT|JSON_ENCODE_ANY);
-    if (n == 0) {
-        return COGNITO_ERR_INTERNAL;
-    }
-
-    room = out->len < out->size ? out->size - out->len : 0;
-
-    if (n <= room) {
-        p = out->buf + out->len;
-
-        if (json_dumpb(v, p, n, JSON_COMPACT|JSON_ENCODE_ANY) != n) {
-            return COGNITO_ERR_INTERNAL;
+        if ((size_t) (s - w) == val->len && val->len > 0
+            && memcmp(w, val->s, val->len) == 0)
+        {
+            return 1;
         }
     }
 
-    out->len += n;
-
-    return COGNITO_OK;
-}
-
-
-static void
-cognito_out_write(cognito_out_t *out, const char *p, size_t n)
-{
-    size_t  room;
-
-    if (out->len < out->size) {
-        room = out->size - out->len;
-        memcpy(out->buf + out->len, p, n < room ? n : room);
-    }
-
-    out->len += n;
+    return 0;
 }

@@ -4,8 +4,8 @@
  *
  * Tokens for the pure-C core (no nginx headers, no logging, no globals):
  * parse, verify, the Cognito claim rules and typed claim accessors.  Only
- * the core's .c files see jansson, cjose and OpenSSL; callers hold opaque
- * handles.
+ * the core's .c files see cJSON, jansson, cjose and OpenSSL; callers hold
+ * opaque handles.
  */
 
 
@@ -23,7 +23,6 @@
 
 /* hard limits */
 #define COGNITO_TOKEN_MAX_LEN      8192     /* whole compact JWS, bytes */
-#define COGNITO_JSON_MAX_DEPTH     16       /* header and payload */
 #define COGNITO_DIGEST_LEN         32       /* SHA-256 */
 #define COGNITO_APPSYNC_MAX_LEN    16384    /* AppSync "header", base64 */
 
@@ -54,14 +53,28 @@ typedef struct {
 
 
 /*
- * Splits, decodes and parses a compact JWS; checks the header (alg on the
- * allowlist, no "none", no HMAC, no crit, a string kid) before any key is
- * touched.  The token keeps pointers into jwt[] (its signing input): the
- * caller keeps that memory alive until cognito_token_detach() or
- * cognito_token_free().  On failure *out is NULL.
+ * Splits a compact JWS, checks its base64url, parses and checks the header
+ * (alg on the allowlist, no "none", no HMAC, no crit, a string kid) and
+ * decodes the signature.  The payload is not parsed: see
+ * cognito_token_read_payload().  The token keeps pointers into jwt[] (its
+ * signing input): the caller keeps that memory alive until
+ * cognito_token_detach() or cognito_token_free().  On failure *out is
+ * NULL.
  */
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
+
+/*
+ * Parses the payload (a JSON object: no duplicate keys, no deeper than
+ * 16, strings of valid UTF-8 without U+0000, numbers within a double's
+ * range), once: COGNITO_OK when it is read, else COGNITO_ERR_PAYLOAD_JSON
+ * or COGNITO_ERR_NOMEM.  Called after cognito_token_verify() succeeds, so
+ * that a forged token never costs a payload parse, or before it when the
+ * payload picks the keys (a location's pool chosen by "iss").  Until it
+ * succeeds, the token has no claims: the accessors find none and
+ * cognito_token_check_claims() fails.  A detached token cannot read it.
+ */
+int cognito_token_read_payload(cognito_token_t *tok, cognito_err_t *err);
 
 /*
  * The shape of a token in text that may hold one: 3 for the base64url
@@ -159,8 +172,8 @@ int cognito_token_claim_number(const cognito_token_t *tok,
     const char *claim, double *value);
 
 /*
- * A string: *s (NUL-terminated, but it may hold a NUL) and *len, valid
- * while tok lives.
+ * A string: *s (NUL-terminated; it holds no NUL, since the payload's text
+ * may hold no "\u0000") and *len, valid while tok lives.
  */
 int cognito_token_claim_string(const cognito_token_t *tok,
     const char *claim, const char **s, size_t *len);
@@ -203,6 +216,54 @@ long cognito_token_claim_list(const cognito_token_t *tok, const char *claim,
  */
 int cognito_token_claim_item(const cognito_token_t *tok, const char *claim,
     size_t i, const char **s, size_t *len);
+
+
+/*
+ * Typed claim rules (cognito_auth_require claim=path op value ...), built
+ * once from configuration and evaluated on a token's claims.
+ */
+#define COGNITO_OP_EQ              1    /* one value */
+#define COGNITO_OP_NE              2    /* one value */
+#define COGNITO_OP_IN              3    /* one of the values */
+#define COGNITO_OP_ANY             4    /* an array or words: any value */
+#define COGNITO_OP_ALL             5    /* an array or words: all values */
+#define COGNITO_OP_LT              6    /* numbers, one value */
+#define COGNITO_OP_LE              7
+#define COGNITO_OP_GT              8
+#define COGNITO_OP_GE              9
+#define COGNITO_OP_EXISTS          10   /* no value */
+
+typedef struct {
+    const char         *s;           /* NUL-terminated */
+    size_t              len;
+    double              num;         /* when isnum */
+    unsigned            isnum;       /* s is a JSON number */
+} cognito_rule_value_t;
+
+typedef struct {
+    const char        **path;        /* object keys, outermost first */
+    size_t              npath;
+    unsigned            op;          /* COGNITO_OP_* */
+    unsigned            words;       /* a string claim is space-separated
+                                        words (scope) */
+    cognito_rule_value_t *values;
+    size_t              nvalues;
+} cognito_rule_t;
+
+/* an operator's name ("eq", ...) as COGNITO_OP_*, or 0 */
+unsigned cognito_rule_op(const char *name);
+
+/* a value as written in the rule: its text, and its number if it is one */
+void cognito_rule_value(cognito_rule_value_t *v, const char *s, size_t len);
+
+/*
+ * 1 when the token's claims satisfy the rule, 0 when they do not (the
+ * claim absent or null included), -1 when the claim's JSON type does not
+ * fit the operator or its values (a string compared as a number, an
+ * array with eq, words where the claim is not defined as words): such a
+ * rule fails closed, with its own reason.
+ */
+int cognito_token_rule(const cognito_token_t *tok, const cognito_rule_t *rule);
 
 
 #endif /* _COGNITO_JWT_H_INCLUDED_ */

@@ -80,7 +80,8 @@ static ngx_int_t ngx_http_cognito_auth_all_lines(ngx_http_request_t *r,
     cognito_token_t *tok, ngx_array_t *lines, const char *claim,
     unsigned form);
 static ngx_int_t ngx_http_cognito_auth_requires(ngx_http_request_t *r,
-    ngx_http_cognito_auth_loc_conf_t *calcf);
+    ngx_http_cognito_auth_loc_conf_t *calcf, cognito_token_t *tok,
+    ngx_uint_t *reason);
 static ngx_int_t ngx_http_cognito_auth_tenant(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_verdict_t *v);
@@ -523,6 +524,11 @@ ngx_http_cognito_auth_check_token(ngx_http_request_t *r,
         }
     }
 
+    if (code == COGNITO_OK) {
+        /* the payload only now: a forged token never costs its parse */
+        code = cognito_token_read_payload(v->tok, &err);
+    }
+
     ngx_http_cognito_auth_token_verdict(ctx, code, err.msg);
 
     return NGX_OK;
@@ -600,6 +606,15 @@ ngx_http_cognito_auth_parse(ngx_http_cognito_auth_loc_conf_t *calcf,
                             |COGNITO_ALG_RS512,
                             &v->tok, &err)
         != COGNITO_OK)
+    {
+        ngx_http_cognito_auth_token_verdict(ctx, err.code, err.msg);
+        return NGX_DECLINED;
+    }
+
+    /* a pool picked by "iss" reads the payload before the signature */
+
+    if (calcf->pools->nelts > 1
+        && cognito_token_read_payload(v->tok, &err) != COGNITO_OK)
     {
         ngx_http_cognito_auth_token_verdict(ctx, err.code, err.msg);
         return NGX_DECLINED;
@@ -822,7 +837,7 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_verdict_t *v)
 {
     ngx_int_t                      rc;
-    ngx_uint_t                     i;
+    ngx_uint_t                     i, reason;
     ngx_array_t                   *lines;
     ngx_http_cognito_auth_list_t  *list;
 
@@ -858,16 +873,17 @@ ngx_http_cognito_auth_policy(ngx_http_request_t *r,
         }
     }
 
-    rc = ngx_http_cognito_auth_requires(r, calcf);
+    rc = ngx_http_cognito_auth_requires(r, calcf, v->tok, &reason);
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;
     }
 
     if (rc != NGX_OK) {
-        ngx_http_cognito_auth_set_verdict(v, rc,
-                                          NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED,
-                                          "requirement not met");
+        ngx_http_cognito_auth_set_verdict(v, rc, reason,
+                                 reason == NGX_HTTP_COGNITO_AUTH_REQUIRE_TYPE
+                                 ? "claim type does not fit the requirement"
+                                 : "requirement not met");
         return NGX_OK;
     }
 
@@ -925,18 +941,24 @@ ngx_http_cognito_auth_all_lines(ngx_http_request_t *r, cognito_token_t *tok,
 
 
 /*
- * cognito_auth_require: NGX_OK when every value is non-empty and not "0",
- * else the status of the line that failed, or NGX_ERROR.
+ * cognito_auth_require: NGX_OK when every value is non-empty and not "0"
+ * and every typed rule holds, else the status of the line that failed
+ * with *reason (require_failed, or require_type when the claim's type
+ * does not fit the rule), or NGX_ERROR.
  */
 
 static ngx_int_t
 ngx_http_cognito_auth_requires(ngx_http_request_t *r,
-    ngx_http_cognito_auth_loc_conf_t *calcf)
+    ngx_http_cognito_auth_loc_conf_t *calcf, cognito_token_t *tok,
+    ngx_uint_t *reason)
 {
+    ngx_int_t                         rc;
     ngx_str_t                         value;
     ngx_uint_t                        i, j;
     ngx_http_complex_value_t         *cv;
     ngx_http_cognito_auth_require_t  *req;
+
+    *reason = NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED;
 
     if (calcf->requires == NULL) {
         return NGX_OK;
@@ -945,6 +967,20 @@ ngx_http_cognito_auth_requires(ngx_http_request_t *r,
     req = calcf->requires->elts;
 
     for (i = 0; i < calcf->requires->nelts; i++) {
+        if (req[i].rule != NULL) {
+            rc = cognito_token_rule(tok, req[i].rule);
+
+            if (rc == 1) {
+                continue;
+            }
+
+            if (rc < 0) {
+                *reason = NGX_HTTP_COGNITO_AUTH_REQUIRE_TYPE;
+            }
+
+            return req[i].status;
+        }
+
         cv = req[i].values.elts;
 
         for (j = 0; j < req[i].values.nelts; j++) {

@@ -113,7 +113,8 @@ static const char  *ngx_http_cognito_auth_policy_reasons[] = {
     "scope_denied",
     "tenant_missing",
     "require_failed",
-    "jwks_unavailable"
+    "jwks_unavailable",
+    "require_type"
 };
 
 

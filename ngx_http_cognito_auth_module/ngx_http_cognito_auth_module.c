@@ -160,6 +160,10 @@ static char *ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_cognito_auth_require(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static cognito_rule_t *ngx_http_cognito_auth_rule(ngx_conf_t *cf,
+    ngx_str_t *args, ngx_uint_t nargs);
+static ngx_int_t ngx_http_cognito_auth_rule_path(ngx_conf_t *cf,
+    cognito_rule_t *rule, ngx_str_t *arg);
 static ngx_int_t ngx_http_cognito_auth_compile(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_complex_value_t *cv);
 
@@ -2048,7 +2052,10 @@ ngx_http_cognito_auth_tenant_conf(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/* cognito_auth_require $var ... [error=401|403]; */
+/*
+ * cognito_auth_require $var ... [error=401|403];
+ * cognito_auth_require claim=path op [value ...] [error=401|403];
+ */
 
 static char *
 ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -2101,6 +2108,13 @@ ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    req->rule = NULL;
+
+    if (ngx_strncmp(value[1].data, "claim=", 6) == 0) {
+        req->rule = ngx_http_cognito_auth_rule(cf, &value[1], n - 1);
+        return (req->rule != NULL) ? NGX_CONF_OK : NGX_CONF_ERROR;
+    }
+
     if (ngx_array_init(&req->values, cf->pool, n - 1,
                        sizeof(ngx_http_complex_value_t))
         != NGX_OK)
@@ -2120,6 +2134,145 @@ ngx_http_cognito_auth_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * A typed rule, parsed once: claim=path (object keys joined by '.'), an
+ * operator and literal values, checked here for their number and type;
+ * cognito_token_rule() evaluates it.  NULL after logging the error.
+ */
+
+static cognito_rule_t *
+ngx_http_cognito_auth_rule(ngx_conf_t *cf, ngx_str_t *args,
+    ngx_uint_t nargs)
+{
+    ngx_uint_t       i, want;
+    cognito_rule_t  *rule;
+
+    rule = ngx_pcalloc(cf->pool, sizeof(cognito_rule_t));
+    if (rule == NULL) {
+        return NULL;
+    }
+
+    if (ngx_http_cognito_auth_rule_path(cf, rule, &args[0]) != NGX_OK) {
+        return NULL;
+    }
+
+    rule->op = (nargs > 1) ? cognito_rule_op((char *) args[1].data) : 0;
+
+    if (rule->op == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" needs an operator: eq, ne, in, any, all, "
+                           "lt, le, gt, ge or exists", &args[0]);
+        return NULL;
+    }
+
+    rule->nvalues = nargs - 2;
+
+    /* 0: none, 1: one, 2: one or more */
+
+    want = (rule->op == COGNITO_OP_EXISTS) ? 0
+           : (rule->op == COGNITO_OP_IN || rule->op == COGNITO_OP_ANY
+              || rule->op == COGNITO_OP_ALL) ? 2 : 1;
+
+    if ((want == 0 && rule->nvalues != 0)
+        || (want == 1 && rule->nvalues != 1)
+        || (want == 2 && rule->nvalues == 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "operator \"%V\" takes %s", &args[1],
+                           want == 0 ? "no value"
+                           : want == 1 ? "one value" : "one or more values");
+        return NULL;
+    }
+
+    rule->values = ngx_pcalloc(cf->pool,
+                               (rule->nvalues + 1)
+                               * sizeof(cognito_rule_value_t));
+    if (rule->values == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < rule->nvalues; i++) {
+        if (args[i + 2].data[0] == '$') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\": a typed rule takes literal values, "
+                               "not variables", &args[i + 2]);
+            return NULL;
+        }
+
+        cognito_rule_value(&rule->values[i], (char *) args[i + 2].data,
+                           args[i + 2].len);
+
+        if (rule->op >= COGNITO_OP_LT && rule->op <= COGNITO_OP_GE
+            && !rule->values[i].isnum)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "operator \"%V\" needs a number, not \"%V\"",
+                               &args[1], &args[i + 2]);
+            return NULL;
+        }
+    }
+
+    return rule;
+}
+
+
+/* claim=a.b.c: the keys, each non-empty and NUL-terminated */
+
+static ngx_int_t
+ngx_http_cognito_auth_rule_path(ngx_conf_t *cf, cognito_rule_t *rule,
+    ngx_str_t *arg)
+{
+    u_char      *p, *last, *dot, *key;
+    ngx_uint_t   i, n;
+
+    p = arg->data + sizeof("claim=") - 1;
+    last = arg->data + arg->len;
+
+    n = 1;
+
+    for (dot = p; dot < last; dot++) {
+        n += (*dot == '.');
+    }
+
+    rule->path = ngx_palloc(cf->pool, n * sizeof(char *));
+    if (rule->path == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+        dot = ngx_strlchr(p, last, '.');
+        if (dot == NULL) {
+            dot = last;
+        }
+
+        if (dot == p) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" has an empty claim name", arg);
+            return NGX_ERROR;
+        }
+
+        key = ngx_pnalloc(cf->pool, dot - p + 1);
+        if (key == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(key, p, dot - p);
+        key[dot - p] = '\0';
+        rule->path[i] = (const char *) key;
+
+        p = dot + 1;
+    }
+
+    rule->npath = n;
+
+    /* scope is defined as space-separated words (RFC 6749, 3.3) */
+
+    rule->words = (n == 1 && ngx_strcmp(rule->path[0], "scope") == 0);
+
+    return NGX_OK;
 }
 
 

@@ -36,7 +36,8 @@
 #define NGX_HTTP_COGNITO_AUTH_TENANT_MISSING    (COGNITO_ERR_LAST + 2)
 #define NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED    (COGNITO_ERR_LAST + 3)
 #define NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE  (COGNITO_ERR_LAST + 4)
-#define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 5)
+#define NGX_HTTP_COGNITO_AUTH_REQUIRE_TYPE      (COGNITO_ERR_LAST + 5)
+#define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 6)
 
 
 /* cognito_auth_tenant: parsed by _module.c, applied by _handler.c */
@@ -190,6 +191,7 @@ typedef struct {
 
 typedef struct {
     ngx_array_t                    values;  /* ngx_http_complex_value_t */
+    cognito_rule_t                *rule;    /* claim=...: a typed rule */
     ngx_uint_t                     status;  /* 401 or 403 */
 } ngx_http_cognito_auth_require_t;
 

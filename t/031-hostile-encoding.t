@@ -550,3 +550,56 @@ main::raw('null')
 --- error_code: 401
 --- response_body
 401 bad_payload
+
+
+
+=== TEST 57: payload with a NUL byte after a number, after a literal (jansson skipped one; RFC 8259 and JSON.parse refuse it)
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+[main::tok(exp => (time + 3600) . "\0"), main::tok(flag => "true\0")]
+--- error_code eval
+[401, 401]
+--- response_body eval
+["401 bad_payload\n", "401 bad_payload\n"]
+
+
+
+=== TEST 58: payload with a form feed between members, a raw tab in a string, a \u escape of non-hex digits (cJSON alone takes each)
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+my $p = Hostile::claims();
+$p =~ s/^\{/{\x0c/;
+[main::raw($p), main::tok(username => "\"al\tice\""),
+ main::tok(iss => '"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1\uZZZZ"')]
+--- error_code eval
+[401, 401, 401]
+--- response_body eval
+["401 bad_payload\n", "401 bad_payload\n", "401 bad_payload\n"]
+
+
+
+=== TEST 59: numbers that strtod takes and JSON does not: a leading zero, a bare point
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::tok(n => '01'), main::tok(n => '1.'), main::tok(n => '-.5')]
+--- error_code eval
+[401, 401, 401]
+--- response_body eval
+["401 bad_payload\n", "401 bad_payload\n", "401 bad_payload\n"]
+
+
+
+=== TEST 60: numbers render as before: integers exact beyond 2^53, reals as jansson wrote them
+--- http_config
+    cognito_auth_claim_set $big big;
+    cognito_auth_claim_set $real real;
+    cognito_auth_claim_set $two two;
+--- config
+    location = /t { cognito_auth test; echo "$big $real $two"; }
+--- more_headers eval
+main::tok(big => '9007199254740993', real => '0.1', two => '2.0')
+--- response_body
+9007199254740993 0.10000000000000001 2.0

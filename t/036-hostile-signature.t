@@ -117,3 +117,35 @@ my (undef, $evil) = split /\./, Hostile::token(payload => Hostile::claims(userna
 [200, 401]
 --- response_body eval
 ["ok alice\n", "401 bad_signature\n"]
+
+
+
+=== TEST 10: a forged token's payload is never parsed: its signature is refused first
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+[Hostile::bearer(Hostile::token(payload => 'not JSON', key => 'rsa2')),
+ Hostile::bearer(Hostile::token(payload => 'not JSON'))]
+--- error_code eval
+[401, 401]
+--- response_body eval
+["401 bad_signature\n", "401 bad_payload\n"]
+
+
+
+=== TEST 11: pools picked by iss read the payload before the signature
+--- http_config
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_pool partners eu-west-1_Partners9 client_id=partnerapp jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location = /t { cognito_auth test partners; echo "ok $cognito_pool"; }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[Hostile::bearer(Hostile::token(payload => 'not JSON', key => 'rsa2')),
+ Hostile::bearer(Hostile::token(key => 'rsa2')),
+ Hostile::bearer(Hostile::token())]
+--- error_code eval
+[401, 401, 200]
+--- response_body eval
+["401 bad_payload\n", "401 bad_signature\n", "ok test\n"]

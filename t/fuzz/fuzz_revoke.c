@@ -51,6 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                      COGNITO_ALG_RS256, &fuzz_tokens[i],
                                      &err);
             fuzz_assert(rc == COGNITO_OK);
+            rc = cognito_token_read_payload(fuzz_tokens[i], &err);
+            fuzz_assert(rc == COGNITO_OK);
         }
     }
 

@@ -3,7 +3,8 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * libFuzzer harness: a token through parse, verify against the fixed JWKS
- * of fuzz_key.h, the claim rules and claim rendering.  The harness (not the
+ * of fuzz_key.h, the payload's parse, the claim rules and claim
+ * rendering.  The harness (not the
  * core) traps when the core breaks its own contract.
  *
  * An input starting with '{' (never valid base64url) is also read as
@@ -34,6 +35,7 @@ static void fuzz_json(const uint8_t *data, size_t size, unsigned algs);
 static void fuzz_check_err(int rc, const cognito_err_t *err);
 static void fuzz_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep);
+static void fuzz_rules(const cognito_token_t *tok);
 
 
 /* the keyset is built once; it stays reachable, so LeakSanitizer is quiet */
@@ -164,12 +166,25 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     }
 
     fuzz_assert(tok != NULL);
-    (void) cognito_token_iss(tok);
+
+    /* no claims before the payload is read */
+
+    fuzz_assert(cognito_token_iss(tok) == NULL);
 
     rc = cognito_token_verify(tok, fuzz_keyset, &err);
     fuzz_check_err(rc, &err);
 
-    /* claims are checked on unverified tokens too, to reach more code */
+    /*
+     * The payload is read, and claims are checked, on unverified tokens
+     * too (as a pool picked by "iss" reads it), to reach more code
+     */
+
+    rc = cognito_token_read_payload(tok, &err);
+    fuzz_check_err(rc, &err);
+    fuzz_assert(rc == COGNITO_OK || rc == COGNITO_ERR_PAYLOAD_JSON
+                || rc == COGNITO_ERR_NOMEM);
+    fuzz_assert(cognito_token_read_payload(tok, &err) == rc
+                || rc == COGNITO_ERR_NOMEM);
 
     rules.issuers = issuers;
     rules.nissuers = 2;
@@ -229,6 +244,8 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
 
     fuzz_assert(i > 0 ? n == total : (n == 0 || n == -1));
 
+    fuzz_rules(tok);
+
     (void) cognito_token_claim_number(tok, "iat", &d);
     rc = cognito_token_claim_string(tok, "sub", &s, &slen);
     fuzz_assert(rc >= -1 && rc <= 1);
@@ -287,4 +304,47 @@ fuzz_claim(const cognito_token_t *tok, const char **path, size_t npath,
     }
 
     free(buf);
+}
+
+
+/* typed rules: every operator over a few paths; results stay in range */
+
+static void
+fuzz_rules(const cognito_token_t *tok)
+{
+    int                    rc;
+    size_t                 i, j;
+    cognito_rule_t         rule;
+    cognito_rule_value_t   values[3];
+
+    static const char     *paths[][2] = {
+        { "scope", NULL }, { "cognito:groups", NULL }, { "exp", NULL },
+        { "address", "country" }, { "custom:org", "role" }
+    };
+
+    cognito_rule_value(&values[0], "admin", 5);
+    cognito_rule_value(&values[1], "1700000000", 10);
+    cognito_rule_value(&values[2], "true", 4);
+
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        rule.path = paths[i];
+        rule.npath = (paths[i][1] != NULL) ? 2 : 1;
+        rule.words = (i == 0);
+
+        for (j = COGNITO_OP_EQ; j <= COGNITO_OP_EXISTS; j++) {
+            rule.op = (unsigned) j;
+            rule.values = (j >= COGNITO_OP_LT && j <= COGNITO_OP_GE)
+                          ? &values[1] : values;
+            rule.nvalues = (j == COGNITO_OP_EXISTS) ? 0
+                           : (j == COGNITO_OP_IN || j == COGNITO_OP_ANY
+                              || j == COGNITO_OP_ALL) ? 3 : 1;
+
+            rc = cognito_token_rule(tok, &rule);
+            fuzz_assert(rc >= -1 && rc <= 1);
+
+            if (j == COGNITO_OP_EXISTS) {
+                fuzz_assert(rc >= 0);
+            }
+        }
+    }
 }

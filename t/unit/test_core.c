@@ -298,6 +298,10 @@ t_run_len(const char *jwt, size_t len, unsigned algs,
     rc = cognito_token_verify(tok, ks, &err);
 
     if (rc == COGNITO_OK) {
+        rc = cognito_token_read_payload(tok, &err);
+    }
+
+    if (rc == COGNITO_OK) {
         rc = cognito_token_check_claims(tok, rules, now, &err);
     }
 
@@ -531,6 +535,14 @@ t_tokens(cognito_keyset_t *ks)
            COGNITO_OK, "parse for accessors");
 
     if (tok != NULL) {
+        t_ok(cognito_token_iss(tok) == NULL && cognito_token_exp(tok) == 0,
+             "no claims before the payload is read");
+        t_code(cognito_token_check_claims(tok, &rules, T_NOW, &err),
+               COGNITO_ERR_INTERNAL, "no claim check before the payload");
+        t_code(cognito_token_read_payload(tok, &err), COGNITO_OK,
+               "read payload");
+        t_code(cognito_token_read_payload(tok, &err), COGNITO_OK,
+               "read payload again: a no-op");
         t_ok(cognito_token_alg(tok) == COGNITO_ALG_RS256, "alg accessor");
         t_ok(strcmp(cognito_token_iss(tok), T_ISS) == 0, "iss accessor");
         t_ok(cognito_token_exp(tok) == 1700003600, "exp accessor");
@@ -1225,6 +1237,8 @@ t_render(cognito_keyset_t *ks)
 
     t_code(cognito_token_verify(tok, ks, &err), COGNITO_OK,
            "claims: signature");
+    t_code(cognito_token_read_payload(tok, &err), COGNITO_OK,
+           "claims: payload");
 
 #define T_CLAIM(want, desc)                                                   \
     n = cognito_token_claim(tok, path, 1, ",", buf, sizeof(buf));             \
@@ -1417,6 +1431,8 @@ t_ref_digest(void)
         return;
     }
 
+    (void) cognito_token_read_payload(tok, &err);
+
     ref = cognito_token_ref(tok);
     cognito_token_free(tok);
 
@@ -1459,6 +1475,8 @@ t_detach(cognito_keyset_t *ks)
 
     t_code(cognito_token_verify(tok, ks, &err), COGNITO_OK,
            "detach: verified before");
+    t_code(cognito_token_read_payload(tok, &err), COGNITO_OK,
+           "detach: payload read before");
 
     ref = cognito_token_ref(tok);
     cognito_token_detach(ref);
@@ -1517,6 +1535,7 @@ t_exp(void)
         jwt = t_mint(T_HDR, payload, t_key1, EVP_sha256());
         tok = NULL;
         (void) cognito_token_parse(jwt, strlen(jwt), T_ALL_ALGS, &tok, &err);
+        (void) cognito_token_read_payload(tok, &err);
         t_ok(tok != NULL && cognito_token_exp(tok) == cases[i].want,
              "token_exp: %s rounds down and is capped", cases[i].exp);
         cognito_token_free(tok);

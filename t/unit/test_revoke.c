@@ -76,6 +76,10 @@ t_check(const cognito_revocation_t *rl, const char *payload)
 
     rc = cognito_token_parse(jwt, strlen(jwt), COGNITO_ALG_RS256, &tok,
                              &err);
+    if (rc == COGNITO_OK) {
+        rc = cognito_token_read_payload(tok, &err);
+    }
+
     if (rc != COGNITO_OK) {
         t_fatal("token parse");
     }
