@@ -1,8 +1,10 @@
-# The verified-token cache (cognito_auth_cache): a repeated token is found
-# by its digest instead of being verified again; every location still
+# The verified-token cache (cognito_auth_cache), its per-worker form (the
+# default, or a number of entries): a repeated token is found by its bytes
+# instead of being verified again; every location still
 # applies its own claim rules and policy to a cached token; the cache
 # forgets a token when the pool's keys change; "off" turns it off.  Hits
-# and misses are read from cognito_auth_metrics.
+# and misses are read from cognito_auth_metrics.  The shared zone:
+# t/042-shared-cache.t.
 
 use lib 't/lib';
 use Cognito 'no_plan';
