@@ -44,21 +44,21 @@ sub forged_payload {
 __DATA__
 
 === TEST 1: an entry dies at exp; leeway then accepts the token, verified again
-The token expires 3 s after it is minted (this block runs first, when the
-file starts), with 60 s of leeway: cached until exp, verified again after
-it.
+The token expires 6 s after it is minted (this block runs first, when the
+file starts; 6 s leave room for nginx under valgrind), with 60 s of
+leeway: cached until exp, verified again after it.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json leeway=60s;
     cognito_auth_cache zone=tokens:1m front=1;
 --- config
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
-    location = /sleep { echo_sleep 3.5; echo slept; }
+    location = /sleep { echo_sleep 6.5; echo slept; }
     location = /metrics { cognito_auth_metrics; }
 --- request eval
 ["GET /t", "GET /t", "GET /metrics", "GET /sleep", "GET /t", "GET /metrics"]
 --- more_headers eval
-my $t = Cognito::bearer(sub => "soon", exp => time + 3);
+my $t = Cognito::bearer(sub => "soon", exp => time + 6);
 [$t, $t, "", "", $t, ""]
 --- timeout: 10
 --- response_body_like eval
