@@ -61,30 +61,33 @@ struct ngx_http_cognito_auth_centry_s {
 };
 
 
-typedef struct ngx_http_cognito_auth_snode_s  ngx_http_cognito_auth_snode_t;
-
 /*
- * A zone entry: 56 bytes and the token's.  The slab rounds a chunk up to a
- * power of two, so a token of up to 968 bytes (a Cognito access token is
- * about 830) takes 1 KiB, up to 1,992 bytes 2 KiB.
+ * A zone entry: 40 bytes and the token's.  The slab rounds a chunk up to a
+ * power of two, so a token of up to 984 bytes (a Cognito access token is
+ * about 830) takes 1 KiB, up to 2,008 bytes 2 KiB.  To stay that small,
+ * entries link to each other by their 32-bit offsets in the zone (0: none;
+ * the slab's own header is at 0) rather than by pointers, and "exp" is
+ * kept in 32 bits (cognito_token_exp() caps it far below 2106).
  */
-struct ngx_http_cognito_auth_snode_s {
-    ngx_http_cognito_auth_snode_t  *next;     /* in its bucket */
-    ngx_queue_t                    queue;     /* the zone's LRU */
-    uint64_t                       pool;      /* the pool's identity */
-    uint64_t                       generation;
-    time_t                         expires;
+typedef struct {
+    uint32_t                       next;      /* in its bucket */
+    uint32_t                       newer;     /* the zone's LRU */
+    uint32_t                       older;
+    uint32_t                       expires;
     uint32_t                       hash;
     uint32_t                       len;
+    uint64_t                       pool;      /* the pool's identity */
+    uint64_t                       generation;
     u_char                         token[1];
-};
+} ngx_http_cognito_auth_snode_t;
 
 
 /* the zone's header, at the start of its slab */
 typedef struct {
-    ngx_http_cognito_auth_snode_t **buckets;
+    uint32_t                      *buckets;   /* offsets of entries */
     ngx_uint_t                     mask;
-    ngx_queue_t                    lru;
+    uint32_t                       newest;    /* the LRU's ends */
+    uint32_t                       oldest;
     ngx_atomic_t                   entries;
     ngx_atomic_t                   evictions;
 } ngx_http_cognito_auth_cache_sh_t;
@@ -95,6 +98,13 @@ typedef struct {
     ngx_slab_pool_t                   *shpool;
     ngx_uint_t                         pages;   /* the slab's, in all */
 } ngx_http_cognito_auth_cache_zone_t;
+
+
+/* an entry of the zone by its offset, and back */
+#define ngx_http_cognito_auth_snode(zone, off)                               \
+    ((ngx_http_cognito_auth_snode_t *) ((u_char *) (zone)->shpool + (off)))
+#define ngx_http_cognito_auth_soff(zone, node)                               \
+    ((uint32_t) ((u_char *) (node) - (u_char *) (zone)->shpool))
 
 
 struct ngx_http_cognito_auth_cache_s {
@@ -136,7 +146,14 @@ static ngx_int_t ngx_http_cognito_auth_cache_shared(ngx_http_request_t *r,
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_cache_pool(
     ngx_http_cognito_auth_cache_t *cache, ngx_array_t *pools, uint64_t id);
 static ngx_http_cognito_auth_snode_t *ngx_http_cognito_auth_cache_sfind(
-    ngx_http_cognito_auth_cache_sh_t *sh, ngx_str_t *token, uint32_t hash);
+    ngx_http_cognito_auth_cache_zone_t *zone, ngx_str_t *token,
+    uint32_t hash);
+static void ngx_http_cognito_auth_cache_unlink(
+    ngx_http_cognito_auth_cache_zone_t *zone,
+    ngx_http_cognito_auth_snode_t *node);
+static void ngx_http_cognito_auth_cache_newest(
+    ngx_http_cognito_auth_cache_zone_t *zone,
+    ngx_http_cognito_auth_snode_t *node);
 static void ngx_http_cognito_auth_cache_share(
     ngx_http_cognito_auth_cache_t *cache, ngx_str_t *token, uint32_t hash,
     ngx_http_cognito_auth_pool_t *pool, time_t expires);
@@ -241,6 +258,13 @@ ngx_http_cognito_auth_cache_zone(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    if ((uint64_t) size > 0xffffffff) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_cache zone \"%V\" is too large: "
+                           "%V, at most 4095m", &name, &s);
+        return NGX_CONF_ERROR;
+    }
+
     if (size < (ssize_t) (16 * ngx_pagesize)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "cognito_auth_cache zone \"%V\" is too small: "
@@ -334,14 +358,12 @@ ngx_http_cognito_auth_cache_init_zone(ngx_shm_zone_t *shm_zone, void *data)
          n <<= 1)
     { /* void */ }
 
-    sh->buckets = ngx_slab_calloc(zone->shpool,
-                                  n * sizeof(ngx_http_cognito_auth_snode_t *));
+    sh->buckets = ngx_slab_calloc(zone->shpool, n * sizeof(uint32_t));
     if (sh->buckets == NULL) {
         return NGX_ERROR;
     }
 
     sh->mask = n - 1;
-    ngx_queue_init(&sh->lru);
 
     zone->sh = sh;
     zone->shpool->data = sh;
@@ -620,9 +642,9 @@ ngx_http_cognito_auth_cache_shared(ngx_http_request_t *r,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    node = ngx_http_cognito_auth_cache_sfind(zone->sh, token, hash);
+    node = ngx_http_cognito_auth_cache_sfind(zone, token, hash);
 
-    if (node != NULL && node->expires <= ngx_time()) {
+    if (node != NULL && (time_t) node->expires <= ngx_time()) {
         ngx_http_cognito_auth_cache_sdrop(zone, node);
         node = NULL;
     }
@@ -633,8 +655,8 @@ ngx_http_cognito_auth_cache_shared(ngx_http_request_t *r,
 
         if (pool != NULL) {
             generation = node->generation;
-            ngx_queue_remove(&node->queue);
-            ngx_queue_insert_head(&zone->sh->lru, &node->queue);
+            ngx_http_cognito_auth_cache_unlink(zone, node);
+            ngx_http_cognito_auth_cache_newest(zone, node);
         }
     }
 
@@ -663,11 +685,12 @@ ngx_http_cognito_auth_cache_shared(ngx_http_request_t *r,
 
     cognito_token_detach(tok);
 
+    /* the front keeps or frees tok */
+
     if (ngx_http_cognito_auth_cache_front(cache, token, hash, tok, pool,
                                           generation)
         != NGX_OK)
     {
-        cognito_token_free(tok);
         return NGX_DECLINED;
     }
 
@@ -883,15 +906,18 @@ ngx_http_cognito_auth_cache_drop(ngx_http_cognito_auth_cache_t *cache,
 /* the caller holds the zone's lock */
 
 static ngx_http_cognito_auth_snode_t *
-ngx_http_cognito_auth_cache_sfind(ngx_http_cognito_auth_cache_sh_t *sh,
+ngx_http_cognito_auth_cache_sfind(ngx_http_cognito_auth_cache_zone_t *zone,
     ngx_str_t *token, uint32_t hash)
 {
+    uint32_t                        off;
     ngx_http_cognito_auth_snode_t  *node;
 
-    for (node = sh->buckets[hash & sh->mask];
-         node != NULL;
-         node = node->next)
+    for (off = zone->sh->buckets[hash & zone->sh->mask];
+         off != 0;
+         off = node->next)
     {
+        node = ngx_http_cognito_auth_snode(zone, off);
+
         if (node->hash == hash && node->len == token->len
             && ngx_memcmp(node->token, token->data, token->len) == 0)
         {
@@ -900,6 +926,52 @@ ngx_http_cognito_auth_cache_sfind(ngx_http_cognito_auth_cache_sh_t *sh,
     }
 
     return NULL;
+}
+
+
+/* out of the zone's LRU; the caller holds the lock */
+
+static void
+ngx_http_cognito_auth_cache_unlink(ngx_http_cognito_auth_cache_zone_t *zone,
+    ngx_http_cognito_auth_snode_t *node)
+{
+    if (node->newer != 0) {
+        ngx_http_cognito_auth_snode(zone, node->newer)->older = node->older;
+
+    } else {
+        zone->sh->newest = node->older;
+    }
+
+    if (node->older != 0) {
+        ngx_http_cognito_auth_snode(zone, node->older)->newer = node->newer;
+
+    } else {
+        zone->sh->oldest = node->newer;
+    }
+}
+
+
+/* at the LRU's recent end; the caller holds the lock */
+
+static void
+ngx_http_cognito_auth_cache_newest(ngx_http_cognito_auth_cache_zone_t *zone,
+    ngx_http_cognito_auth_snode_t *node)
+{
+    uint32_t  off;
+
+    off = ngx_http_cognito_auth_soff(zone, node);
+
+    node->newer = 0;
+    node->older = zone->sh->newest;
+
+    if (zone->sh->newest != 0) {
+        ngx_http_cognito_auth_snode(zone, zone->sh->newest)->newer = off;
+
+    } else {
+        zone->sh->oldest = off;
+    }
+
+    zone->sh->newest = off;
 }
 
 
@@ -914,9 +986,9 @@ ngx_http_cognito_auth_cache_share(ngx_http_cognito_auth_cache_t *cache,
     ngx_str_t *token, uint32_t hash, ngx_http_cognito_auth_pool_t *pool,
     time_t expires)
 {
+    uint32_t                            *b;
     uint64_t                             id;
-    ngx_queue_t                         *q;
-    ngx_http_cognito_auth_snode_t       *node, **b;
+    ngx_http_cognito_auth_snode_t       *node;
     ngx_http_cognito_auth_cache_zone_t  *zone;
 
     id = cache->ids[pool - cache->all];
@@ -924,14 +996,13 @@ ngx_http_cognito_auth_cache_share(ngx_http_cognito_auth_cache_t *cache,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    node = ngx_http_cognito_auth_cache_sfind(zone->sh, token, hash);
+    node = ngx_http_cognito_auth_cache_sfind(zone, token, hash);
 
     if (node == NULL) {
-        if (!ngx_queue_empty(&zone->sh->lru)) {
-            q = ngx_queue_last(&zone->sh->lru);
-            node = ngx_queue_data(q, ngx_http_cognito_auth_snode_t, queue);
+        if (zone->sh->oldest != 0) {
+            node = ngx_http_cognito_auth_snode(zone, zone->sh->oldest);
 
-            if (node->expires <= ngx_time()) {
+            if ((time_t) node->expires <= ngx_time()) {
                 ngx_http_cognito_auth_cache_sdrop(zone, node);
             }
         }
@@ -950,19 +1021,19 @@ ngx_http_cognito_auth_cache_share(ngx_http_cognito_auth_cache_t *cache,
 
         b = &zone->sh->buckets[hash & zone->sh->mask];
         node->next = *b;
-        *b = node;
+        *b = ngx_http_cognito_auth_soff(zone, node);
 
         zone->sh->entries++;
 
     } else {
-        ngx_queue_remove(&node->queue);
+        ngx_http_cognito_auth_cache_unlink(zone, node);
     }
 
     node->pool = id;
     node->generation = pool->generation;
-    node->expires = expires;
+    node->expires = (uint32_t) ngx_min(expires, (time_t) 0xffffffff);
 
-    ngx_queue_insert_head(&zone->sh->lru, &node->queue);
+    ngx_http_cognito_auth_cache_newest(zone, node);
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
@@ -974,18 +1045,16 @@ static ngx_http_cognito_auth_snode_t *
 ngx_http_cognito_auth_cache_salloc(ngx_http_cognito_auth_cache_zone_t *zone,
     size_t size)
 {
-    ngx_queue_t                    *q;
     ngx_http_cognito_auth_snode_t  *node;
 
     for ( ;; ) {
         node = ngx_slab_alloc_locked(zone->shpool, size);
 
-        if (node != NULL || ngx_queue_empty(&zone->sh->lru)) {
+        if (node != NULL || zone->sh->oldest == 0) {
             return node;
         }
 
-        q = ngx_queue_last(&zone->sh->lru);
-        node = ngx_queue_data(q, ngx_http_cognito_auth_snode_t, queue);
+        node = ngx_http_cognito_auth_snode(zone, zone->sh->oldest);
 
         ngx_http_cognito_auth_cache_sdrop(zone, node);
         zone->sh->evictions++;
@@ -999,19 +1068,24 @@ static void
 ngx_http_cognito_auth_cache_sdrop(ngx_http_cognito_auth_cache_zone_t *zone,
     ngx_http_cognito_auth_snode_t *node)
 {
-    ngx_http_cognito_auth_snode_t  **p;
+    uint32_t                        off, *p;
+    ngx_http_cognito_auth_snode_t  *n;
+
+    off = ngx_http_cognito_auth_soff(zone, node);
 
     for (p = &zone->sh->buckets[node->hash & zone->sh->mask];
-         *p != NULL;
-         p = &(*p)->next)
+         *p != 0;
+         p = &n->next)
     {
-        if (*p == node) {
+        if (*p == off) {
             *p = node->next;
             break;
         }
+
+        n = ngx_http_cognito_auth_snode(zone, *p);
     }
 
-    ngx_queue_remove(&node->queue);
+    ngx_http_cognito_auth_cache_unlink(zone, node);
 
     zone->sh->entries--;
 

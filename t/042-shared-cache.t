@@ -339,3 +339,13 @@ duplicate zone "cognito"
 --- must_die
 --- error_log
 invalid cognito_auth_cache "big": expected off, a number of entries from 1 to 1000000, or zone=name:size [front=entries]
+
+
+
+=== TEST 16: a zone larger than entries' 32-bit offsets can address
+--- http_config
+    cognito_auth_cache zone=tokens:5000m;
+--- config
+--- must_die
+--- error_log
+cognito_auth_cache zone "tokens" is too large: 5000m, at most 4095m
