@@ -44,6 +44,15 @@
 #define NGX_HTTP_COGNITO_AUTH_CACHE_SPAN   1024
 
 
+/*
+ * The cache zone's tag, not the module's (cognito_auth_zone's): nginx
+ * hands a zone's old data to the new init_zone after a reload only when
+ * the name, the size and the tag match, so a zone renamed from one kind
+ * to the other starts afresh instead of being read as the other's.
+ */
+static const char  ngx_http_cognito_auth_cache_tag[] = "cognito_auth_cache";
+
+
 typedef struct ngx_http_cognito_auth_centry_s
     ngx_http_cognito_auth_centry_t;
 
@@ -176,7 +185,7 @@ ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_http_cognito_auth_main_conf_t *camcf = conf;
 
     ngx_int_t   n;
-    ngx_str_t  *value, *arg;
+    ngx_str_t  *value;
 
     if (camcf->cache_size != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
@@ -204,21 +213,16 @@ ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     n = ngx_atoi(value[1].data, value[1].len);
 
     if (n == NGX_ERROR || n == 0 || n > 1000000) {
-        arg = &value[1];
-        goto invalid;
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cognito_auth_cache \"%V\": expected off, "
+                           "a number of entries from 1 to 1000000, or "
+                           "zone=name:size [front=entries]", &value[1]);
+        return NGX_CONF_ERROR;
     }
 
     camcf->cache_size = n;
 
     return NGX_CONF_OK;
-
-invalid:
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid cognito_auth_cache \"%V\": expected off, "
-                       "a number of entries from 1 to 1000000, or "
-                       "zone=name:size [front=entries]", arg);
-    return NGX_CONF_ERROR;
 }
 
 
@@ -299,7 +303,7 @@ ngx_http_cognito_auth_cache_zone(ngx_conf_t *cf,
     }
 
     shm_zone = ngx_shared_memory_add(cf, &name, size,
-                                     &ngx_http_cognito_auth_module);
+                                     (void *) ngx_http_cognito_auth_cache_tag);
     if (shm_zone == NULL) {
         return NGX_CONF_ERROR;
     }

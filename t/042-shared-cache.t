@@ -328,7 +328,7 @@ invalid parameter "front=10": only cognito_auth_cache zone= takes a second one
 --- config
 --- must_die
 --- error_log
-duplicate zone "cognito"
+the shared memory zone "cognito" is already declared for a different use
 
 
 
