@@ -71,22 +71,22 @@ struct ngx_http_cognito_auth_centry_s {
 
 
 /*
- * A zone entry: 40 bytes and the token's.  The slab rounds a chunk up to a
- * power of two, so a token of up to 984 bytes (a Cognito access token is
- * about 830) takes 1 KiB, up to 2,008 bytes 2 KiB.  To stay that small,
+ * A zone entry: 36 bytes and the token's.  The slab rounds a chunk up to a
+ * power of two, so a token of up to 988 bytes (a Cognito access token is
+ * about 830) takes 1 KiB, up to 2,012 bytes 2 KiB.  To stay that small,
  * entries link to each other by their 32-bit offsets in the zone (0: none;
- * the slab's own header is at 0) rather than by pointers, and "exp" is
- * kept in 32 bits (cognito_token_exp() caps it far below 2106).
+ * the slab's own header is at 0) rather than by pointers, "exp" is kept in
+ * 32 bits (cognito_token_exp() caps it far below 2106), and the hash is
+ * not kept: its bytes, the token's last, are compared first.
  */
 typedef struct {
+    uint64_t                       pool;      /* the pool's identity */
+    uint64_t                       generation;
     uint32_t                       next;      /* in its bucket */
     uint32_t                       newer;     /* the zone's LRU */
     uint32_t                       older;
     uint32_t                       expires;
-    uint32_t                       hash;
     uint32_t                       len;
-    uint64_t                       pool;      /* the pool's identity */
-    uint64_t                       generation;
     u_char                         token[1];
 } ngx_http_cognito_auth_snode_t;
 
@@ -913,8 +913,13 @@ static ngx_http_cognito_auth_snode_t *
 ngx_http_cognito_auth_cache_sfind(ngx_http_cognito_auth_cache_zone_t *zone,
     ngx_str_t *token, uint32_t hash)
 {
+    size_t                          tail;
     uint32_t                        off;
     ngx_http_cognito_auth_snode_t  *node;
+
+    /* the signature's end first: where two tokens differ at once */
+
+    tail = token->len - ngx_min(token->len, NGX_HTTP_COGNITO_AUTH_CACHE_TAIL);
 
     for (off = zone->sh->buckets[hash & zone->sh->mask];
          off != 0;
@@ -922,8 +927,10 @@ ngx_http_cognito_auth_cache_sfind(ngx_http_cognito_auth_cache_zone_t *zone,
     {
         node = ngx_http_cognito_auth_snode(zone, off);
 
-        if (node->hash == hash && node->len == token->len
-            && ngx_memcmp(node->token, token->data, token->len) == 0)
+        if (node->len == token->len
+            && ngx_memcmp(node->token + tail, token->data + tail,
+                          token->len - tail) == 0
+            && ngx_memcmp(node->token, token->data, tail) == 0)
         {
             return node;
         }
@@ -1019,7 +1026,6 @@ ngx_http_cognito_auth_cache_share(ngx_http_cognito_auth_cache_t *cache,
             return;
         }
 
-        node->hash = hash;
         node->len = token->len;
         ngx_memcpy(node->token, token->data, token->len);
 
@@ -1072,12 +1078,17 @@ static void
 ngx_http_cognito_auth_cache_sdrop(ngx_http_cognito_auth_cache_zone_t *zone,
     ngx_http_cognito_auth_snode_t *node)
 {
-    uint32_t                        off, *p;
+    uint32_t                        off, hash, *p;
+    ngx_str_t                       token;
     ngx_http_cognito_auth_snode_t  *n;
 
     off = ngx_http_cognito_auth_soff(zone, node);
 
-    for (p = &zone->sh->buckets[node->hash & zone->sh->mask];
+    token.data = node->token;
+    token.len = node->len;
+    hash = ngx_http_cognito_auth_cache_hash(&token);
+
+    for (p = &zone->sh->buckets[hash & zone->sh->mask];
          *p != 0;
          p = &n->next)
     {

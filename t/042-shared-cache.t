@@ -7,7 +7,8 @@
 # with a cached one is verified and refused.  The counters of
 # cognito_auth_metrics are the probe: signatures verified, hits by level,
 # evictions, entries.  Sharing between workers and across a reload:
-# t/043-shared-cache-reload.t.
+# t/043-shared-cache-reload.t.  Blocks without a pool get t/lib/Cognito.pm's
+# (zone "cognito", pool "test" with t/data/jwks.json).
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -76,8 +77,6 @@ my $t = Cognito::bearer(sub => "soon", exp => time + 6);
 front=1: a, b (a leaves the front), a (a shared hit, back in the front),
 a (a front hit).  Two signatures verified, two entries in the zone.
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=tokens:1m front=1;
 --- config
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
@@ -98,8 +97,6 @@ my ($a, $b) = map { Cognito::bearer(sub => $_) } qw(a b);
 
 === TEST 3: every location applies its own policy to a hit, from the front and from the zone
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=tokens:1m front=1;
 --- config
     location = /readers {
@@ -165,8 +162,6 @@ my $old = Cognito::bearer(sub => "old-key");
 front=1: a, b, b (a front hit); both jti revoked; b (a front hit) and a
 (a hit in the zone) are refused.
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=tokens:1m front=1;
     cognito_auth_revocation_list $TEST_NGINX_HTML_DIR/lists/revoked.json check=100ms;
 --- config
@@ -198,8 +193,6 @@ A 64k zone holds about 50 entries of 1 KiB (an 874-byte token); 80
 distinct tokens fill it.  Token 1, evicted, is verified again; token 79,
 still in the zone, is a shared hit.
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=tokens:64k front=1;
 --- config
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
@@ -226,8 +219,6 @@ character changed 60 from the end (the same last 16 bytes: the same hash,
 the same bucket), and its signature under another payload.  Both are
 verified and refused, before and after the valid token leaves the front.
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=tokens:1m front=1;
 --- config
     location = /t { cognito_auth test; echo "ok $cognito_sub"; }
@@ -253,8 +244,6 @@ my $u = Cognito::access_token(sub => "other");
 
 === TEST 8: the old form, a number of entries, is a per-worker cache without a zone
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache 16;
 --- config
     location = /t { cognito_auth test; echo ok; }
@@ -322,8 +311,6 @@ invalid parameter "front=10": only cognito_auth_cache zone= takes a second one
 
 === TEST 14: the cache zone cannot be cognito_auth_zone's
 --- http_config
-    cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
     cognito_auth_cache zone=cognito:1m;
 --- config
 --- must_die
