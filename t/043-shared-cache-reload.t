@@ -90,7 +90,7 @@ is($m{verifications}, 2, 'the jwks_file= pool\'s token verified once');
 
 my $shared = $m{shared};
 
-reload(\%pids);
+reload();
 
 requests('/t/', $a, 200);
 requests('/f/', $f, 200);
@@ -104,7 +104,7 @@ is($m{entries}, 2, 'two tokens in the zone');
 # --- other keys for the jwks_file= pool: its token verified again
 
 write_file("$prefix/conf/partners.json", Cognito::jwks_json('rsa2'));
-reload({ map { $_ => 1 } live_pids() });
+reload();
 
 requests('/f/', $f, 401);
 requests('/t/', $a, 200);
@@ -266,30 +266,27 @@ sub metrics {
 }
 
 
-# the worker pids seen answering now (both, with reuseport, in 40 tries)
-sub live_pids {
-    my %seen;
-    for (1 .. 40) {
-        my (undef, $pid) = get('/metrics');
-        $seen{$pid} = 1 if defined $pid;
-        last if keys %seen == 2;
+# the master's children, from /proc
+sub workers {
+    my @w;
+    opendir my $d, '/proc' or die "cannot read /proc: $!\n";
+    for my $p (grep { /^\d+$/ } readdir $d) {
+        open my $fh, '<', "/proc/$p/stat" or next;
+        my $st = <$fh> // next;
+        $st =~ s/^.*\)\s+//s;
+        my @f = split ' ', $st;
+        push @w, $p if $f[1] == $master;
     }
-    return keys %seen;
+    return @w;
 }
 
 
-# reload, then wait until only new workers answer
+# reload, then wait until the old workers are gone and two new ones run
 sub reload {
-    my $old = shift;
+    my %old = map { $_ => 1 } workers();
     run_nginx('-s', 'reload');
     wait_for(sub {
-        my @new = grep { !$old->{$_} } live_pids();
-        return 0 if @new < 2;
-        # the old workers gone: no answer from them for a while
-        for (1 .. 20) {
-            my (undef, $pid) = get('/metrics');
-            return 0 if !defined $pid || $old->{$pid};
-        }
-        return 1;
+        my @w = workers();
+        return @w == 2 && !grep { $old{$_} } @w;
     }, 'the new workers after the reload');
 }
