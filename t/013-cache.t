@@ -126,7 +126,8 @@ my $t = Cognito::bearer();
 
 === TEST 5: a small cache evicts the least recently used token
 With room for two tokens: a, b, a (a hit), c (evicts b), a (a hit),
-b (a miss again: it was evicted).
+b (a miss again: it was evicted).  Every hit is in the worker's front:
+there is no shared zone, so no zone families either.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
@@ -141,7 +142,7 @@ my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
 [$a, $b, $a, $c, $a, $b, ""]
 --- response_body_like eval
 ["^ok a\n\$", "^ok b\n\$", "^ok a\n\$", "^ok c\n\$", "^ok a\n\$", "^ok b\n\$",
- qr/cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 4\n/]
+ qr/cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 4\n# HELP [^\n]+\n# TYPE [^\n]+\ncognito_auth_cache_hits_total\{level="front"\} 2\ncognito_auth_cache_hits_total\{level="shared"\} 0\n\z/]
 
 
 

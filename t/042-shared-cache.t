@@ -242,24 +242,7 @@ my $u = Cognito::access_token(sub => "other");
 
 
 
-=== TEST 8: the old form, a number of entries, is a per-worker cache without a zone
---- http_config
-    cognito_auth_cache 16;
---- config
-    location = /t { cognito_auth test; echo ok; }
-    location = /metrics { cognito_auth_metrics; }
---- request eval
-["GET /t", "GET /t", "GET /metrics"]
---- more_headers eval
-my $t = Cognito::bearer();
-[$t, $t, ""]
---- response_body_like eval
-["^ok\n\$", "^ok\n\$",
- qr/\ncognito_auth_cache_hits_total\{level="front"\} 1\ncognito_auth_cache_hits_total\{level="shared"\} 0\n\z/]
-
-
-
-=== TEST 9: zone= without a size
+=== TEST 8: zone= without a size
 --- http_config
     cognito_auth_cache zone=tokens;
 --- config
@@ -269,7 +252,7 @@ invalid cognito_auth_cache "zone=tokens": expected zone=name:size
 
 
 
-=== TEST 10: a zone too small to be useful
+=== TEST 9: a zone too small to be useful
 --- http_config
     cognito_auth_cache zone=tokens:32k;
 --- config
@@ -279,7 +262,7 @@ qr/\[emerg\] .*cognito_auth_cache zone "tokens" is too small: 32k, at least \d+k
 
 
 
-=== TEST 11: a zone size that is no size
+=== TEST 10: a zone size that is no size
 --- http_config
     cognito_auth_cache zone=tokens:lots;
 --- config
@@ -289,7 +272,7 @@ invalid cognito_auth_cache zone size "lots"
 
 
 
-=== TEST 12: front= out of range
+=== TEST 11: front= out of range
 --- http_config
     cognito_auth_cache zone=tokens:1m front=0;
 --- config
@@ -299,7 +282,7 @@ invalid cognito_auth_cache "front=0": expected front=entries, from 1 to 1000000
 
 
 
-=== TEST 13: a second parameter without zone=
+=== TEST 12: a second parameter without zone=
 --- http_config
     cognito_auth_cache 100 front=10;
 --- config
@@ -309,7 +292,7 @@ invalid parameter "front=10": only cognito_auth_cache zone= takes a second one
 
 
 
-=== TEST 14: the cache zone cannot be cognito_auth_zone's
+=== TEST 13: the cache zone cannot be cognito_auth_zone's
 --- http_config
     cognito_auth_cache zone=cognito:1m;
 --- config
@@ -319,7 +302,7 @@ the shared memory zone "cognito" is already declared for a different use
 
 
 
-=== TEST 15: neither off nor a number nor zone=
+=== TEST 14: neither off nor a number nor zone=
 --- http_config
     cognito_auth_cache big;
 --- config
@@ -329,7 +312,7 @@ invalid cognito_auth_cache "big": expected off, a number of entries from 1 to 10
 
 
 
-=== TEST 16: a zone larger than entries' 32-bit offsets can address
+=== TEST 15: a zone larger than entries' 32-bit offsets can address
 --- http_config
     cognito_auth_cache zone=tokens:5000m;
 --- config
