@@ -504,6 +504,7 @@ ngx_http_cognito_auth_check_token(ngx_http_request_t *r,
                    "cognito auth: verifying signature");
 
     code = cognito_token_verify(v->tok, ks, &err);
+    ngx_http_cognito_auth_count_verify(r);
 
     if (code == COGNITO_ERR_KID_UNKNOWN
         && ctx->state != NGX_HTTP_COGNITO_AUTH_REFRESH
@@ -521,6 +522,7 @@ ngx_http_cognito_auth_check_token(ngx_http_request_t *r,
 
         if (rc == NGX_OK) {
             code = cognito_token_verify(v->tok, ks, &err);
+            ngx_http_cognito_auth_count_verify(r);
         }
     }
 
@@ -569,7 +571,7 @@ ngx_http_cognito_auth_read_token(ngx_http_request_t *r,
     v->token = token;
 
     rc = ngx_http_cognito_auth_cache_lookup(r, calcf->pools, &token,
-                                            ctx->digest, &found);
+                                            &ctx->cache_hash, &found);
 
     if (rc == NGX_OK) {
         v->tok = found.tok;
@@ -769,7 +771,8 @@ ngx_http_cognito_auth_decide(ngx_http_request_t *r,
     v->valid = 1;
 
     if (ctx->cache == NGX_HTTP_COGNITO_AUTH_CACHE_MISS) {
-        ngx_http_cognito_auth_cache_store(r, ctx->digest, v->tok, v->pool);
+        ngx_http_cognito_auth_cache_store(r, ctx->cache_hash, &v->token,
+                                          v->tok, v->pool);
         ctx->cache = NGX_HTTP_COGNITO_AUTH_CACHE_HELD;
     }
 

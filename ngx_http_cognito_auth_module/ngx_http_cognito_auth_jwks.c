@@ -58,6 +58,8 @@ static ngx_int_t ngx_http_cognito_auth_install(
     ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
     uint64_t generation);
 static void ngx_http_cognito_auth_keyset_cleanup(void *data);
+static ngx_int_t ngx_http_cognito_auth_file_generation(
+    ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_file_t *file);
 static ngx_int_t ngx_http_cognito_auth_unavailable(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool);
 
@@ -118,6 +120,10 @@ ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
 
     cln->handler = ngx_http_cognito_auth_keyset_cleanup;
     cln->data = pool->file_keys;
+
+    if (ngx_http_cognito_auth_file_generation(pool, &file) != NGX_OK) {
+        goto failed;
+    }
 
     ngx_free(file.data);
 
@@ -823,6 +829,39 @@ static void
 ngx_http_cognito_auth_keyset_cleanup(void *data)
 {
     cognito_keyset_free(data);
+}
+
+
+/*
+ * A jwks_file= pool's generation: the first 8 bytes of the file's SHA-256.
+ * The same file keeps it across reloads (and with it the cache zone's
+ * entries); another file, with other keys, never shares it.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_file_generation(ngx_http_cognito_auth_pool_t *pool,
+    ngx_http_cognito_auth_file_t *file)
+{
+    u_char             md[COGNITO_DIGEST_LEN];
+    int                rc;
+    cognito_digest_t  *d;
+
+    d = cognito_digest_new();
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = cognito_digest(d, (const char *) file->data, file->len, md);
+
+    cognito_digest_free(d);
+
+    if (rc != COGNITO_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(&pool->generation, md, sizeof(uint64_t));
+
+    return NGX_OK;
 }
 
 

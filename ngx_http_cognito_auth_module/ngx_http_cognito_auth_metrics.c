@@ -34,6 +34,10 @@ typedef struct {
     ngx_uint_t                     cache;       /* the cache is on */
     ngx_atomic_uint_t              cache_hits;
     ngx_atomic_uint_t              cache_misses;
+    ngx_atomic_uint_t              cache_shared_hits;
+    ngx_atomic_uint_t              verifications;
+    ngx_uint_t                     zone;        /* the cache has a zone */
+    ngx_http_cognito_auth_cache_stats_t  stats;
 } ngx_http_cognito_auth_snapshot_t;
 
 
@@ -47,13 +51,17 @@ typedef ngx_int_t (*ngx_http_cognito_auth_gauge_pt)(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 
 
-/* a counter has samples, a gauge a value per pool */
+/*
+ * A counter has samples, a gauge a value per pool, or samples when it is
+ * zone-wide (zone_gauge)
+ */
 typedef struct {
     char                              *name;    /* without _total */
     ngx_uint_t                         per_pool;
     char                              *help;
     ngx_http_cognito_auth_samples_pt   samples;
     ngx_http_cognito_auth_gauge_pt     gauge;
+    ngx_uint_t                         zone_gauge;
 } ngx_http_cognito_auth_family_t;
 
 
@@ -74,6 +82,19 @@ static ngx_int_t ngx_http_cognito_auth_failing(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 static u_char *ngx_http_cognito_auth_cache(u_char *p,
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_cache_hits(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_cache_evictions(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_cache_bytes(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_cache_entries(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_zone_sample(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, char *name,
+    ngx_atomic_uint_t value);
+static u_char *ngx_http_cognito_auth_verifications(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 
 
 static ngx_http_cognito_auth_family_t  ngx_http_cognito_auth_families[] = {
@@ -81,30 +102,53 @@ static ngx_http_cognito_auth_family_t  ngx_http_cognito_auth_families[] = {
     { "cognito_auth_requests", 1,
       "Requests checked, by pool and result (accepted or a rejection "
       "reason).",
-      ngx_http_cognito_auth_requests, NULL },
+      ngx_http_cognito_auth_requests, NULL, 0 },
 
     { "cognito_auth_jwks_fetches", 1,
       "JWKS fetches, by pool and result.",
-      ngx_http_cognito_auth_fetches, NULL },
+      ngx_http_cognito_auth_fetches, NULL, 0 },
 
     { "cognito_auth_jwks_keys", 1,
       "Keys held, by pool (0 until the first request that needs them "
       "fetches them).",
-      NULL, ngx_http_cognito_auth_keys },
+      NULL, ngx_http_cognito_auth_keys, 0 },
 
     { "cognito_auth_jwks_last_success_seconds", 1,
       "Age of the keys in use: seconds since a fetch last brought or "
       "confirmed them.",
-      NULL, ngx_http_cognito_auth_keys_age },
+      NULL, ngx_http_cognito_auth_keys_age, 0 },
 
     { "cognito_auth_jwks_consecutive_failures", 1,
       "JWKS fetches failed in a row since the last good one (0: the last "
       "fetch succeeded).",
-      NULL, ngx_http_cognito_auth_failing },
+      NULL, ngx_http_cognito_auth_failing, 0 },
+
+    { "cognito_auth_signature_verifications", 0,
+      "Token signatures checked with a pool's keys (an RSA operation each, "
+      "unless the kid is unknown); cache hits check none.",
+      ngx_http_cognito_auth_verifications, NULL, 0 },
 
     { "cognito_auth_cache", 0,
       "Verified-token cache lookups, by result.",
-      ngx_http_cognito_auth_cache, NULL }
+      ngx_http_cognito_auth_cache, NULL, 0 },
+
+    { "cognito_auth_cache_hits", 0,
+      "Verified-token cache hits, by where the token was found: the "
+      "worker's front or the shared zone.",
+      ngx_http_cognito_auth_cache_hits, NULL, 0 },
+
+    { "cognito_auth_cache_evictions", 0,
+      "Entries the full cache zone dropped to make room.",
+      ngx_http_cognito_auth_cache_evictions, NULL, 0 },
+
+    { "cognito_auth_cache_zone_bytes", 0,
+      "The cache zone's size, and its bytes in use (whole slab pages, the "
+      "hash table's included).",
+      ngx_http_cognito_auth_cache_bytes, NULL, 1 },
+
+    { "cognito_auth_cache_entries", 0,
+      "Tokens held in the cache zone.",
+      ngx_http_cognito_auth_cache_entries, NULL, 1 }
 };
 
 
@@ -175,6 +219,23 @@ ngx_http_cognito_auth_count(ngx_http_request_t *r,
 }
 
 
+/* a signature checked: what the cache saves, counted for the metrics */
+
+void
+ngx_http_cognito_auth_count_verify(ngx_http_request_t *r)
+{
+    ngx_http_cognito_auth_zone_ctx_t   *zctx;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (camcf->shm_zone != NULL) {
+        zctx = camcf->shm_zone->data;
+        (void) ngx_atomic_fetch_add(&zctx->sh->verifications, 1);
+    }
+}
+
+
 /* cognito_auth_metrics; */
 
 char *
@@ -206,7 +267,7 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
     size_t                             size;
     ngx_int_t                          rc, value;
     ngx_buf_t                         *b;
-    ngx_uint_t                         i, j, om;
+    ngx_uint_t                         i, j, om, gauge;
     ngx_chain_t                        out;
     ngx_http_cognito_auth_row_t       *row;
     ngx_http_cognito_auth_family_t    *f;
@@ -225,7 +286,7 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    size = 4096 + snap.nrows * (NGX_HTTP_COGNITO_AUTH_NREASONS + 8)
+    size = 8192 + snap.nrows * (NGX_HTTP_COGNITO_AUTH_NREASONS + 8)
                   * NGX_HTTP_COGNITO_AUTH_METRIC_LINE;
 
     b = ngx_create_temp_buf(r->pool, size);
@@ -249,11 +310,12 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 
         start = p;
 
-        total = (f->gauge == NULL && !om) ? "_total" : "";
+        gauge = (f->gauge != NULL || f->zone_gauge);
+        total = (!gauge && !om) ? "_total" : "";
 
         p = ngx_sprintf(p, "# HELP %s%s %s\n# TYPE %s%s %s\n",
                         f->name, total, f->help, f->name, total,
-                        f->gauge ? "gauge" : "counter");
+                        gauge ? "gauge" : "counter");
 
         mark = p;
 
@@ -443,8 +505,16 @@ ngx_http_cognito_auth_snapshot(ngx_http_request_t *r,
 
     snap->cache_hits = zctx->sh->cache_hits;
     snap->cache_misses = zctx->sh->cache_misses;
+    snap->cache_shared_hits = zctx->sh->cache_shared_hits;
+    snap->verifications = zctx->sh->verifications;
 
     ngx_shmtx_unlock(&zctx->shpool->mutex);
+
+    /* the cache zone's own lock, never both at once */
+
+    snap->zone = (snap->cache
+                  && ngx_http_cognito_auth_cache_stats(camcf, &snap->stats)
+                     == NGX_OK);
 
     return NGX_OK;
 }
@@ -537,4 +607,76 @@ ngx_http_cognito_auth_cache(u_char *p,
     }
 
     return p;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_cache_hits(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    if (snap->cache) {
+        p = ngx_sprintf(p, "cognito_auth_cache_hits_total{level=\"front\"} "
+                        "%uA\ncognito_auth_cache_hits_total"
+                        "{level=\"shared\"} %uA\n",
+                        snap->cache_hits - snap->cache_shared_hits,
+                        snap->cache_shared_hits);
+    }
+
+    return p;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_cache_evictions(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    return ngx_http_cognito_auth_zone_sample(p, snap,
+               "cognito_auth_cache_evictions_total", snap->stats.evictions);
+}
+
+
+static u_char *
+ngx_http_cognito_auth_cache_bytes(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    if (snap->zone) {
+        p = ngx_sprintf(p, "cognito_auth_cache_zone_bytes{state=\"used\"} "
+                        "%uz\ncognito_auth_cache_zone_bytes{state=\"size\"} "
+                        "%uz\n", snap->stats.bytes, snap->stats.size);
+    }
+
+    return p;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_cache_entries(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    return ngx_http_cognito_auth_zone_sample(p, snap,
+               "cognito_auth_cache_entries", snap->stats.entries);
+}
+
+
+/* one sample of the cache zone's, none without a zone */
+
+static u_char *
+ngx_http_cognito_auth_zone_sample(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, char *name,
+    ngx_atomic_uint_t value)
+{
+    if (snap->zone) {
+        p = ngx_sprintf(p, "%s %uA\n", name, value);
+    }
+
+    return p;
+}
+
+
+static u_char *
+ngx_http_cognito_auth_verifications(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    return ngx_sprintf(p, "cognito_auth_signature_verifications_total %uA\n",
+                       snap->verifications);
 }

@@ -187,7 +187,7 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       NULL },
 
     { ngx_string("cognito_auth_cache"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_cognito_auth_cache_conf,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,

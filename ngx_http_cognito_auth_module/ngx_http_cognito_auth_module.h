@@ -78,8 +78,11 @@ typedef struct {
     ngx_http_cognito_auth_slot_t   nopool;        /* rejected before the
                                                      token named one of a
                                                      location's pools */
-    ngx_atomic_t                   cache_hits;
+    ngx_atomic_t                   cache_hits;      /* front and shared */
     ngx_atomic_t                   cache_misses;
+    ngx_atomic_t                   cache_shared_hits;
+    ngx_atomic_t                   verifications;   /* signatures checked */
+    uint64_t                       epoch;           /* slots assigned */
 } ngx_http_cognito_auth_shctx_t;
 
 
@@ -126,6 +129,9 @@ typedef struct {
     /*
      * Per worker, never set during configuration: jwks= keys this worker
      * parsed, rebuilt when the zone's generation moves; freed at exit.
+     * A jwks_file= pool's generation is set once, when the file is read:
+     * a hash of its bytes, so that the cache zone tells its keys apart
+     * across reloads.
      */
     cognito_keyset_t              *keys;
     ngx_pool_t                    *keys_pool;
@@ -142,7 +148,8 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_array_t                    pools;   /* ngx_http_cognito_auth_pool_t */
     ngx_shm_zone_t                *shm_zone;
 
-    ngx_uint_t                     cache_size;
+    ngx_uint_t                     cache_size;      /* front entries */
+    ngx_shm_zone_t                *cache_zone;      /* NULL: front only */
 
     /* cognito_auth_revocation_list */
     ngx_str_t                      revocation_file;
@@ -277,6 +284,15 @@ typedef struct {
 } ngx_http_cognito_auth_verdict_t;
 
 
+/* the cache zone's figures, for the metrics */
+typedef struct {
+    ngx_atomic_uint_t              entries;
+    ngx_atomic_uint_t              evictions;
+    size_t                         bytes;         /* slab pages in use */
+    size_t                         size;
+} ngx_http_cognito_auth_cache_stats_t;
+
+
 /* a verified-token cache entry, as a lookup returns it */
 typedef struct {
     cognito_token_t               *tok;       /* a new reference */
@@ -291,7 +307,7 @@ typedef struct {
 
     ngx_http_cognito_auth_cache_e    cache;
     uint64_t                         cached_generation;
-    u_char                           digest[COGNITO_DIGEST_LEN];
+    uint32_t                         cache_hash;
 
     /* the module's own rejection: its JSON body, for the output filter */
     ngx_str_t                        reject_body;
@@ -356,10 +372,14 @@ ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
 char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r,
-    ngx_array_t *pools, ngx_str_t *token, u_char *digest,
+    ngx_array_t *pools, ngx_str_t *token, uint32_t *hash,
     ngx_http_cognito_auth_cached_t *found);
-void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r, u_char *digest,
-    cognito_token_t *tok, ngx_http_cognito_auth_pool_t *pool);
+void ngx_http_cognito_auth_cache_store(ngx_http_request_t *r, uint32_t hash,
+    ngx_str_t *token, cognito_token_t *tok,
+    ngx_http_cognito_auth_pool_t *pool);
+ngx_int_t ngx_http_cognito_auth_cache_stats(
+    ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_cache_stats_t *stats);
 void ngx_http_cognito_auth_cache_init(ngx_cycle_t *cycle,
     ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_cache_exit(
@@ -379,6 +399,7 @@ void ngx_http_cognito_auth_revocation_exit(
 const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_uint_t reason);
+void ngx_http_cognito_auth_count_verify(ngx_http_request_t *r);
 char *ngx_http_cognito_auth_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 

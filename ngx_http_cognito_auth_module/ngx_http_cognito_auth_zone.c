@@ -8,7 +8,9 @@
  * known in a location with several (with one, its pool counts them).  A
  * slot holds bytes and counters only: the raw JWKS, its generation and
  * refresh state (written by the JWKS fetch) and the request counters
- * (written by the metrics).
+ * (written by the metrics).  A slot found again by its pool's key after a
+ * reload keeps its keys and their generation, so that the verified-token
+ * cache zone's entries stay good across the reload.
  */
 
 
@@ -205,6 +207,15 @@ ngx_http_cognito_auth_assign_slots(ngx_http_cognito_auth_zone_ctx_t *ctx)
         for (j = 0; j < NGX_HTTP_COGNITO_AUTH_MAX_POOLS; j++) {
             if (!slot[j].used) {
                 slot[j].used = 1;
+
+                /*
+                 * Generations unique in the zone's life: a pool that
+                 * leaves the configuration and comes back, or another pool
+                 * in a reclaimed slot, never sees a generation that the
+                 * cache zone holds entries of.
+                 */
+                slot[j].generation = (uint64_t) ++ctx->sh->epoch << 32;
+
                 ngx_memcpy(slot[j].key, pool[i].key, pool[i].key_len);
                 slot[j].key_len = pool[i].key_len;
                 pool[i].slot = j;

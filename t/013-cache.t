@@ -1,8 +1,10 @@
-# The verified-token cache (cognito_auth_cache): a repeated token is found
-# by its digest instead of being verified again; every location still
+# The verified-token cache (cognito_auth_cache), its per-worker form (the
+# default, or a number of entries): a repeated token is found by its bytes
+# instead of being verified again; every location still
 # applies its own claim rules and policy to a cached token; the cache
 # forgets a token when the pool's keys change; "off" turns it off.  Hits
-# and misses are read from cognito_auth_metrics.
+# and misses are read from cognito_auth_metrics.  The shared zone:
+# t/042-shared-cache.t.
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -124,7 +126,8 @@ my $t = Cognito::bearer();
 
 === TEST 5: a small cache evicts the least recently used token
 With room for two tokens: a, b, a (a hit), c (evicts b), a (a hit),
-b (a miss again: it was evicted).
+b (a miss again: it was evicted).  Every hit is in the worker's front:
+there is no shared zone, so no zone families either.
 --- http_config
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
@@ -139,7 +142,7 @@ my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
 [$a, $b, $a, $c, $a, $b, ""]
 --- response_body_like eval
 ["^ok a\n\$", "^ok b\n\$", "^ok a\n\$", "^ok c\n\$", "^ok a\n\$", "^ok b\n\$",
- qr/cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 4\n/]
+ qr/cognito_auth_cache_total\{result="hit"\} 2\ncognito_auth_cache_total\{result="miss"\} 4\n# HELP [^\n]+\n# TYPE [^\n]+\ncognito_auth_cache_hits_total\{level="front"\} 2\ncognito_auth_cache_hits_total\{level="shared"\} 0\n\z/]
 
 
 

@@ -83,10 +83,17 @@ cognito_auth_jwks_last_success_seconds\{pool="test"\} [0-9]
 # HELP cognito_auth_jwks_consecutive_failures [^\n]+
 # TYPE cognito_auth_jwks_consecutive_failures gauge
 cognito_auth_jwks_consecutive_failures\{pool="test"\} 0
+# HELP cognito_auth_signature_verifications_total [^\n]+
+# TYPE cognito_auth_signature_verifications_total counter
+cognito_auth_signature_verifications_total 1
 # HELP cognito_auth_cache_total [^\n]+
 # TYPE cognito_auth_cache_total counter
 cognito_auth_cache_total\{result="hit"\} 0
 cognito_auth_cache_total\{result="miss"\} 1
+# HELP cognito_auth_cache_hits_total [^\n]+
+# TYPE cognito_auth_cache_hits_total counter
+cognito_auth_cache_hits_total\{level="front"\} 0
+cognito_auth_cache_hits_total\{level="shared"\} 0
 \z/]
 --- no_error_log
 [error]
@@ -117,6 +124,10 @@ cognito_auth_requests_total\{pool="test",result="accepted"\} 1
 # TYPE cognito_auth_cache counter
 cognito_auth_cache_total\{result="hit"\} 0
 cognito_auth_cache_total\{result="miss"\} 1
+# HELP cognito_auth_cache_hits [^\n]+
+# TYPE cognito_auth_cache_hits counter
+cognito_auth_cache_hits_total\{level="front"\} 0
+cognito_auth_cache_hits_total\{level="shared"\} 0
 # EOF
 \z/s]
 --- no_error_log
@@ -166,6 +177,9 @@ cognito_auth_jwks_keys{pool="test"} 0
 # HELP cognito_auth_jwks_consecutive_failures JWKS fetches failed in a row since the last good one (0: the last fetch succeeded).
 # TYPE cognito_auth_jwks_consecutive_failures gauge
 cognito_auth_jwks_consecutive_failures{pool="test"} 0
+# HELP cognito_auth_signature_verifications_total Token signatures checked with a pool's keys (an RSA operation each, unless the kid is unknown); cache hits check none.
+# TYPE cognito_auth_signature_verifications_total counter
+cognito_auth_signature_verifications_total 0
 --- no_error_log
 [error]
 [alert]
