@@ -362,7 +362,14 @@ ngx_http_cognito_auth_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    if (ngx_array_init(&camcf->pools, cf->pool, 4,
+    /*
+     * Room for every pool at once: locations hold pointers to pools, and a
+     * pool defined after a server that uses an earlier one (a conf.d file
+     * each) must not move the array, or they would keep a stale copy.
+     */
+
+    if (ngx_array_init(&camcf->pools, cf->pool,
+                       NGX_HTTP_COGNITO_AUTH_MAX_POOLS,
                        sizeof(ngx_http_cognito_auth_pool_t))
         != NGX_OK)
     {

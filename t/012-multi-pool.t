@@ -80,3 +80,38 @@ GET /t
 --- error_code: 401
 --- error_log
 token rejected: wrong_issuer
+
+
+
+=== TEST 5: pools defined after a server that uses an earlier one (conf.d files included one by one)
+Five pools, the first used by a server before the other four are
+defined, as when each conf.d file brings its pool and its server.  The
+location must hold the pool the module keeps: its keys are fetched when
+the worker starts, and requests are checked against it.
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool a us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        location = /_jwks { internal; proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks.json; }
+        location = /a { cognito_auth a; echo "a $cognito_sub"; }
+    }
+    cognito_auth_pool b us-east-1_TestPool2 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_pool c us-east-1_TestPool3 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_pool d us-east-1_TestPool4 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_pool e us-east-1_TestPool5 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+--- config
+    location = /pause { echo_sleep 0.5; echo paused; }
+    location = /metrics { cognito_auth_metrics; }
+    location = /t { proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/a; }
+--- request eval
+["GET /pause", "GET /metrics", "GET /t"]
+--- more_headers eval
+["", "", Cognito::bearer(sub => "five")]
+--- response_body_like eval
+["^paused\n\$",
+ qr/cognito_auth_jwks_fetches_total\{pool="a",result="ok"\} 1\n.*cognito_auth_jwks_keys\{pool="a"\} 2\n/s,
+ "^a five\n\$"]
+--- no_error_log
+[error]
+[alert]
