@@ -189,20 +189,20 @@ t_seal_open(void)
     /* rotation: the new current key first, the old one still opens */
 
     t_sc(t_open(k21, s), COGNITO_SESSION_OK,
-           "rotation: a previous key still opens");
+         "rotation: a previous key still opens");
 
     rc = cognito_session_seal(k21, (const uint8_t *) data, strlen(data),
                               &s2, &n2);
     t_sc(rc, COGNITO_SESSION_OK, "seal under the new key");
     t_sc(t_open(k2, s2), COGNITO_SESSION_OK,
-           "rotation: sealed under the current key (the first)");
+         "rotation: sealed under the current key (the first)");
     t_sc(t_open(k1, s2), COGNITO_SESSION_UNKNOWN_KEY,
-           "rotation: the old file does not know the new key");
+         "rotation: the old file does not know the new key");
 
     t_sc(t_open(k2, s), COGNITO_SESSION_UNKNOWN_KEY,
-           "the previous key dropped: unknown key");
+         "the previous key dropped: unknown key");
     t_sc(t_open(k3, s), COGNITO_SESSION_UNKNOWN_KEY,
-           "another key file: unknown key");
+         "another key file: unknown key");
 
     t_ok(strcmp(s, s2) != 0, "two seals differ");
 
@@ -308,27 +308,27 @@ t_tamper(void)
     t_sc(t_open(k1, ""), COGNITO_SESSION_MISSING, "empty");
     t_sc(t_open(k1, "a.b.c"), COGNITO_SESSION_MALFORMED, "three segments");
     t_sc(t_open(k1, "a.b.c.d.e.f"), COGNITO_SESSION_MALFORMED,
-           "six segments");
+         "six segments");
     t_sc(t_open(k1, "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAAAAAAAAA"
-                      "AAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
-           COGNITO_SESSION_MALFORMED, "no kid in the header");
+                    "AAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
+         COGNITO_SESSION_MALFORMED, "no kid in the header");
     t_sc(t_open(k1, "eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBMjU2R0NNIiwia2lkIjo"
-                      "ieCJ9..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
-           COGNITO_SESSION_MALFORMED, "alg A256KW");
+                    "ieCJ9..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
+         COGNITO_SESSION_MALFORMED, "alg A256KW");
     t_sc(t_open(k1, "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIiwia2lkIjoieCJ9"
-                      "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
-           COGNITO_SESSION_MALFORMED, "enc A128GCM");
+                    "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
+         COGNITO_SESSION_MALFORMED, "enc A128GCM");
     t_sc(t_open(k1, "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoieCJ9"
-                      "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
-           COGNITO_SESSION_UNKNOWN_KEY, "well formed, unknown kid");
+                    "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
+         COGNITO_SESSION_UNKNOWN_KEY, "well formed, unknown kid");
     t_sc(t_open(k1, "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoieCIs"
-                      "InppcCI6IkRFRiJ9..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAA"
+                    "InppcCI6IkRFRiJ9..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAA"
                       "AAAAAAAAAAA"),
-           COGNITO_SESSION_MALFORMED, "an extra header member (zip)");
+         COGNITO_SESSION_MALFORMED, "an extra header member (zip)");
     t_sc(t_open(k1, "e30.AAAA.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"),
-           COGNITO_SESSION_MALFORMED, "an encrypted key for dir");
+         COGNITO_SESSION_MALFORMED, "an encrypted key for dir");
     t_sc(t_open(k1, "e30..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAA AAAAAA"),
-           COGNITO_SESSION_MALFORMED, "a space");
+         COGNITO_SESSION_MALFORMED, "a space");
 
     free(t);
     cognito_session_free(s);
@@ -423,7 +423,7 @@ t_chunks(void)
                   s + COGNITO_CHUNK_LEN, s + 3 * COGNITO_CHUNK_LEN);
     cognito_chunks_scan(&c, line, len);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MALFORMED,
-           "a gap in the chunks");
+         "a gap in the chunks");
 
     cognito_chunks_init(&c, "s", 1);
     len = sprintf(line, "s_0=%.*s; s_1=%.*s; s_2=%.*s",
@@ -442,44 +442,44 @@ t_chunks(void)
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=a; s_0=b", 12);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MALFORMED,
-           "a chunk sent twice");
+         "a chunk sent twice");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=a", 5);
     cognito_chunks_scan(&c, "s_0=a", 5);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MALFORMED,
-           "a chunk sent twice, on two lines");
+         "a chunk sent twice, on two lines");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=a; s_1=b; s_2=c; s_3=d; s_4=e; s_5=f", 41);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_OK,
-           "the cap (6 chunks) is allowed");
+         "the cap (6 chunks) is allowed");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=a; s_1=b; s_2=c; s_3=d; s_4=e; s_5=f; "
                         "s_6=g", 48);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_TOO_MANY,
-           "7 chunks: too many");
+         "7 chunks: too many");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=a; s_99999999999999999999=b", 31);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_TOO_MANY,
-           "a huge chunk number: too many");
+         "a huge chunk number: too many");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s_0=", 4);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MALFORMED,
-           "an empty chunk");
+         "an empty chunk");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "s=a; s_=b; s_00=c; s_01=d; S_0=e; xs_0=f", 39);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MISSING,
-           "no cookie of ours (look-alike names)");
+         "no cookie of ours (look-alike names)");
 
     cognito_chunks_init(&c, "s", 1);
     cognito_chunks_scan(&c, "", 0);
     t_sc(cognito_chunks_join(&c, out, &i), COGNITO_SESSION_MISSING,
-           "an empty Cookie line");
+         "an empty Cookie line");
 
     free(line);
     free(line2);
@@ -502,7 +502,7 @@ t_login(void)
     k2 = t_keys(T_K2);
 
     t_sc(cognito_login_new(&a, "/app/page?x=1", 13, 1000),
-           COGNITO_SESSION_OK, "login state");
+         COGNITO_SESSION_OK, "login state");
     t_ok(strlen(a.state) == COGNITO_RANDOM_LEN
          && strlen(a.nonce) == COGNITO_RANDOM_LEN
          && strlen(a.verifier) == COGNITO_VERIFIER_LEN
@@ -516,14 +516,14 @@ t_login(void)
          "sealed: state and verifier not visible");
 
     t_sc(cognito_login_open(k1, s, n, 999, &b), COGNITO_SESSION_OK,
-           "login state opened");
+         "login state opened");
     t_ok(memcmp(&a, &b, sizeof(a)) == 0, "opened: the same state");
 
     t_sc(cognito_login_open(k1, s, n, 1000, &b), COGNITO_SESSION_EXPIRED,
-           "login state expired");
+         "login state expired");
     t_ok(b.state[0] == '\0', "an expired state is wiped");
     t_sc(cognito_login_open(k2, s, n, 999, &b),
-           COGNITO_SESSION_UNKNOWN_KEY, "login state under another key");
+         COGNITO_SESSION_UNKNOWN_KEY, "login state under another key");
     cognito_session_free(s);
 
     (void) cognito_login_new(&a, "//evil.example/", 15, 1000);
@@ -537,7 +537,7 @@ t_login(void)
     rc = cognito_session_seal(k1, (const uint8_t *) "{\"s\":\"x\"}", 9, &s,
                               &n);
     t_sc(cognito_login_open(k1, s, n, 0, &b), COGNITO_SESSION_CONTENT,
-           "other content: not a login state");
+         "other content: not a login state");
     cognito_session_free(s);
 
     cognito_session_keys_free(k1);
