@@ -1125,6 +1125,7 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 {
     u_char                           *p;
     size_t                            len;
+    ngx_int_t                         rc;
     ngx_str_t                         header, error;
     ngx_http_cognito_auth_verdict_t  *v;
 
@@ -1132,6 +1133,17 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 
     if (ngx_http_cognito_auth_log(r, v) != NGX_OK) {
         return NGX_ERROR;
+    }
+
+    /* no valid token where browsers sign in: to the hosted UI */
+
+    if (v->status == NGX_HTTP_UNAUTHORIZED
+        && ngx_http_cognito_auth_token_reason(v->reason))
+    {
+        rc = ngx_http_cognito_auth_signin_login(r, calcf);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     if (ngx_http_cognito_auth_token_reason(v->reason)) {
