@@ -9,8 +9,10 @@
  */
 
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjose/cjose.h>
 #include <jansson.h>
@@ -24,6 +26,7 @@
 #define COGNITO_KEY_B64_LEN     43      /* 32 bytes, unpadded base64url */
 #define COGNITO_IV_B64_LEN      16      /* 12 bytes */
 #define COGNITO_TAG_B64_LEN     22      /* 16 bytes */
+#define COGNITO_SESSION_TOKEN_MAX  8192  /* as cognito_jwt.c's cap */
 
 
 struct cognito_session_keys_s {
@@ -47,6 +50,8 @@ static int cognito_session_string(json_t *o, const char *name, char *out,
 static size_t cognito_session_b64url(const uint8_t *in, size_t len,
     char *out);
 static int cognito_session_hex(int c);
+static int cognito_session_token_shape(json_t *v);
+static char *cognito_session_strdup(json_t *v);
 
 
 static const char  *cognito_session_msgs[] = {
@@ -916,4 +921,353 @@ cognito_session_b64url(const uint8_t *in, size_t len, char *out)
     cjose_get_dealloc()(s);
 
     return n;
+}
+
+
+/* a compact JWS or JWE: base64url and dots, at most 8 KiB */
+
+static int
+cognito_session_token_shape(json_t *v)
+{
+    size_t       i, n;
+    const char  *s;
+
+    if (!json_is_string(v)) {
+        return 0;
+    }
+
+    s = json_string_value(v);
+    n = json_string_length(v);
+
+    if (n == 0 || n > COGNITO_SESSION_TOKEN_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (cognito_b64url_class[(unsigned char) s[i]] == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static char *
+cognito_session_strdup(json_t *v)
+{
+    char    *s;
+    size_t   n;
+
+    n = json_string_length(v);
+
+    s = malloc(n + 1);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    memcpy(s, json_string_value(v), n);
+    s[n] = '\0';
+
+    return s;
+}
+
+
+cognito_session_e
+cognito_tokens_parse(const char *json, size_t len, cognito_tokens_t *t,
+    char error[64])
+{
+    size_t              i, n;
+    json_t             *o, *id, *at, *rt, *type, *e;
+    json_error_t        jerr;
+    const char         *s;
+    cognito_session_e   rc;
+
+    memset(t, 0, sizeof(cognito_tokens_t));
+    error[0] = '\0';
+
+    if (len > COGNITO_SEALED_MAX) {
+        return COGNITO_SESSION_CONTENT;
+    }
+
+    o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (o == NULL) {
+        return COGNITO_SESSION_CONTENT;
+    }
+
+    rc = COGNITO_SESSION_CONTENT;
+
+    if (!json_is_object(o)) {
+        goto done;
+    }
+
+    e = json_object_get(o, "error");
+
+    if (json_is_string(e)) {
+        s = json_string_value(e);
+        n = json_string_length(e);
+
+        for (i = 0; i < n && i < 63; i++) {
+            if (!(isalnum((unsigned char) s[i]) || s[i] == '_')) {
+                break;
+            }
+        }
+
+        if (i == n && n < 64) {
+            memcpy(error, s, n);
+            error[n] = '\0';
+        }
+
+        goto done;
+    }
+
+    id = json_object_get(o, "id_token");
+    at = json_object_get(o, "access_token");
+    rt = json_object_get(o, "refresh_token");
+    type = json_object_get(o, "token_type");
+
+    if (!cognito_session_token_shape(id)
+        || !cognito_session_token_shape(at)
+        || (rt != NULL && !cognito_session_token_shape(rt))
+        || !json_is_string(type)
+        || strcasecmp(json_string_value(type), "Bearer") != 0)
+    {
+        goto done;
+    }
+
+    rc = COGNITO_SESSION_NOMEM;
+
+    t->id_token = cognito_session_strdup(id);
+    t->access_token = cognito_session_strdup(at);
+
+    if (t->id_token == NULL || t->access_token == NULL) {
+        goto done;
+    }
+
+    if (rt != NULL) {
+        t->refresh_token = cognito_session_strdup(rt);
+        if (t->refresh_token == NULL) {
+            goto done;
+        }
+    }
+
+    rc = COGNITO_SESSION_OK;
+
+done:
+
+    json_decref(o);
+
+    if (rc != COGNITO_SESSION_OK) {
+        cognito_tokens_clear(t);
+    }
+
+    return rc;
+}
+
+
+void
+cognito_tokens_clear(cognito_tokens_t *t)
+{
+    char  **p[3];
+    size_t  i;
+
+    p[0] = &t->id_token;
+    p[1] = &t->access_token;
+    p[2] = &t->refresh_token;
+
+    for (i = 0; i < 3; i++) {
+        if (*p[i] != NULL) {
+            memset(*p[i], 0, strlen(*p[i]));
+            free(*p[i]);
+            *p[i] = NULL;
+        }
+    }
+
+    t->created = 0;
+    t->expires = 0;
+}
+
+
+cognito_session_e
+cognito_tokens_seal(const cognito_session_keys_t *keys,
+    const cognito_tokens_t *t, char **out, size_t *out_len)
+{
+    char               *s;
+    json_t             *o;
+    cognito_session_e   rc;
+
+    o = json_pack("{s:s, s:s, s:I, s:I}",
+                  "id", t->id_token, "at", t->access_token,
+                  "c", (json_int_t) t->created,
+                  "e", (json_int_t) t->expires);
+    if (o == NULL) {
+        return COGNITO_SESSION_NOMEM;
+    }
+
+    if (t->refresh_token != NULL
+        && json_object_set_new(o, "rt", json_string(t->refresh_token)) != 0)
+    {
+        json_decref(o);
+        return COGNITO_SESSION_NOMEM;
+    }
+
+    s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+
+    if (s == NULL) {
+        return COGNITO_SESSION_NOMEM;
+    }
+
+    rc = cognito_session_seal(keys, (const uint8_t *) s, strlen(s), out,
+                              out_len);
+
+    memset(s, 0, strlen(s));
+    free(s);
+
+    return rc;
+}
+
+
+cognito_session_e
+cognito_tokens_open(const cognito_session_keys_t *keys, const char *in,
+    size_t len, int64_t now, cognito_tokens_t *t)
+{
+    size_t              n;
+    json_t             *o, *id, *at, *rt, *c, *e;
+    uint8_t            *pt;
+    json_error_t        jerr;
+    cognito_session_e   rc;
+
+    memset(t, 0, sizeof(cognito_tokens_t));
+
+    rc = cognito_session_open(keys, in, len, &pt, &n);
+    if (rc != COGNITO_SESSION_OK) {
+        return rc;
+    }
+
+    o = json_loadb((const char *) pt, n, JSON_REJECT_DUPLICATES, &jerr);
+
+    memset(pt, 0, n);
+    cognito_session_free(pt);
+
+    if (o == NULL) {
+        return COGNITO_SESSION_CONTENT;
+    }
+
+    id = json_object_get(o, "id");
+    at = json_object_get(o, "at");
+    rt = json_object_get(o, "rt");
+    c = json_object_get(o, "c");
+    e = json_object_get(o, "e");
+
+    rc = COGNITO_SESSION_CONTENT;
+
+    if (!json_is_object(o)
+        || json_object_size(o) != (size_t) (rt != NULL ? 5 : 4)
+        || !cognito_session_token_shape(id)
+        || !cognito_session_token_shape(at)
+        || (rt != NULL && !cognito_session_token_shape(rt))
+        || !json_is_integer(c) || !json_is_integer(e))
+    {
+        goto done;
+    }
+
+    if (json_integer_value(e) <= now) {
+        rc = COGNITO_SESSION_EXPIRED;
+        goto done;
+    }
+
+    rc = COGNITO_SESSION_NOMEM;
+
+    t->id_token = cognito_session_strdup(id);
+    t->access_token = cognito_session_strdup(at);
+    t->refresh_token = (rt != NULL) ? cognito_session_strdup(rt) : NULL;
+
+    if (t->id_token == NULL || t->access_token == NULL
+        || (rt != NULL && t->refresh_token == NULL))
+    {
+        goto done;
+    }
+
+    t->created = json_integer_value(c);
+    t->expires = json_integer_value(e);
+
+    rc = COGNITO_SESSION_OK;
+
+done:
+
+    json_decref(o);
+
+    if (rc != COGNITO_SESSION_OK) {
+        cognito_tokens_clear(t);
+    }
+
+    return rc;
+}
+
+
+int
+cognito_cookie_value(const char *line, size_t len, const char *name,
+    size_t name_len, const char **value, size_t *value_len)
+{
+    int          found;
+    size_t       i, e, k;
+    const char  *p;
+
+    found = 0;
+
+    for (i = 0; i < len; i = e + 1) {
+        while (i < len && (line[i] == ' ' || line[i] == '\t')) {
+            i++;
+        }
+
+        for (e = i; e < len && line[e] != ';'; e++) {
+            /* the pair's end */
+        }
+
+        p = memchr(line + i, '=', e - i);
+
+        if (p == NULL || (size_t) (p - line) - i != name_len
+            || memcmp(line + i, name, name_len) != 0)
+        {
+            continue;
+        }
+
+        if (*value != NULL) {
+            return 2;
+        }
+
+        k = e;
+        while (k > (size_t) (p - line) + 1
+               && (line[k - 1] == ' ' || line[k - 1] == '\t'))
+        {
+            k--;
+        }
+
+        *value = p + 1;
+        *value_len = k - (p - line) - 1;
+        found = 1;
+    }
+
+    return found;
+}
+
+
+int
+cognito_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t         i;
+    unsigned char  d;
+
+    if (alen != blen) {
+        return 0;
+    }
+
+    d = 0;
+
+    for (i = 0; i < alen; i++) {
+        d |= (unsigned char) (a[i] ^ b[i]);
+    }
+
+    return d == 0;
 }

@@ -72,6 +72,16 @@ typedef struct {
 } cognito_chunks_t;
 
 
+/* what a sign-in session holds (the session cookie, sealed) */
+typedef struct {
+    char               *id_token;       /* malloc()ed, NUL-terminated */
+    char               *access_token;
+    char               *refresh_token;  /* NULL: none */
+    int64_t             created;        /* when signed in */
+    int64_t             expires;        /* the session's end, at the most */
+} cognito_tokens_t;
+
+
 /* a short static description of a cognito_session_e */
 const char *cognito_session_msg(cognito_session_e rc);
 
@@ -107,6 +117,33 @@ cognito_session_e cognito_login_seal(const cognito_session_keys_t *keys,
     const cognito_login_t *login, char **out, size_t *out_len);
 cognito_session_e cognito_login_open(const cognito_session_keys_t *keys,
     const char *in, size_t len, int64_t now, cognito_login_t *login);
+
+/*
+ * The token endpoint's JSON answer: id_token and access_token required,
+ * refresh_token optional, token_type Bearer; every value a token-shaped
+ * string.  On COGNITO_SESSION_CONTENT, *error is the answer's "error"
+ * when it is a short token of letters, digits and '_' (else "").
+ */
+cognito_session_e cognito_tokens_parse(const char *json, size_t len,
+    cognito_tokens_t *t, char error[64]);
+void cognito_tokens_clear(cognito_tokens_t *t);
+
+/* the session, sealed; opening checks expires against now */
+cognito_session_e cognito_tokens_seal(const cognito_session_keys_t *keys,
+    const cognito_tokens_t *t, char **out, size_t *out_len);
+cognito_session_e cognito_tokens_open(const cognito_session_keys_t *keys,
+    const char *in, size_t len, int64_t now, cognito_tokens_t *t);
+
+/*
+ * A plain cookie of that name in one Cookie line: 0 none, 1 found (*value
+ * set), 2 found more than once (in this line or, with *value already
+ * set, an earlier one)
+ */
+int cognito_cookie_value(const char *line, size_t len, const char *name,
+    size_t name_len, const char **value, size_t *value_len);
+
+/* constant-time equality of two byte strings */
+int cognito_same(const char *a, size_t alen, const char *b, size_t blen);
 
 /* S256: base64url(SHA-256(verifier)), 43 characters and a NUL */
 int cognito_pkce_challenge(const char *verifier,

@@ -83,8 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static void
 fuzz_open(const char *in, size_t len)
 {
-    char                *s;
+    char                *s, error[64];
     size_t               n, n2, ulen;
+    cognito_tokens_t     tokens;
     uint8_t             *pt, *pt2;
     cognito_login_t      login, again;
     cognito_session_e    rc;
@@ -109,6 +110,27 @@ fuzz_open(const char *in, size_t len)
 
         cognito_session_free(pt);
     }
+
+    /* as a session: tokens of the right shape, a future end */
+
+    rc = cognito_tokens_open(fuzz_keys, in, len, FUZZ_NOW, &tokens);
+
+    fuzz_assert(rc <= COGNITO_SESSION_INTERNAL);
+    fuzz_assert((rc == COGNITO_SESSION_OK) == (tokens.id_token != NULL));
+    fuzz_assert(rc != COGNITO_SESSION_OK
+                || (tokens.access_token != NULL
+                    && tokens.expires > FUZZ_NOW));
+
+    cognito_tokens_clear(&tokens);
+
+    /* and the token endpoint's answer */
+
+    rc = cognito_tokens_parse(in, len, &tokens, error);
+
+    fuzz_assert((rc == COGNITO_SESSION_OK) == (tokens.id_token != NULL));
+    fuzz_assert(strlen(error) < 64);
+
+    cognito_tokens_clear(&tokens);
 
     rc = cognito_login_open(fuzz_keys, in, len, FUZZ_NOW, &login);
 

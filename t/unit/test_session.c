@@ -33,6 +33,8 @@ static void t_chunks(void);
 static void t_login(void);
 static void t_redirects(void);
 static void t_pkce_random(void);
+static void t_tokens(void);
+static void t_cookie(void);
 static cognito_session_e t_open(cognito_session_keys_t *keys,
     const char *in);
 
@@ -632,6 +634,149 @@ t_pkce_random(void)
 }
 
 
+static void
+t_tokens(void)
+{
+    char                    *s, err[64];
+    size_t                   i, n;
+    cognito_login_t          login;
+    cognito_tokens_t         t, u;
+    cognito_session_e        rc;
+    cognito_session_keys_t  *k1;
+
+    static const struct {
+        const char         *json;
+        cognito_session_e   rc;
+        const char         *error;
+        const char         *desc;
+    } cases[] = {
+        { "{\"id_token\":\"a.b.c\",\"access_token\":\"d.e.f\","
+          "\"refresh_token\":\"g.h.i.j.k\",\"expires_in\":3600,"
+          "\"token_type\":\"Bearer\"}", COGNITO_SESSION_OK, "",
+          "all three tokens" },
+        { "{\"id_token\":\"a.b.c\",\"access_token\":\"d.e.f\","
+          "\"token_type\":\"bearer\"}", COGNITO_SESSION_OK, "",
+          "no refresh token (a refresh answer)" },
+        { "{\"error\":\"invalid_grant\"}", COGNITO_SESSION_CONTENT,
+          "invalid_grant", "an error answer" },
+        { "{\"error\":\"<script>\"}", COGNITO_SESSION_CONTENT, "",
+          "an error that is no plain word is not repeated" },
+        { "{\"access_token\":\"d.e.f\",\"token_type\":\"Bearer\"}",
+          COGNITO_SESSION_CONTENT, "", "no id token" },
+        { "{\"id_token\":\"a.b.c\",\"token_type\":\"Bearer\"}",
+          COGNITO_SESSION_CONTENT, "", "no access token" },
+        { "{\"id_token\":\"a.b.c\",\"access_token\":\"d.e.f\"}",
+          COGNITO_SESSION_CONTENT, "", "no token_type" },
+        { "{\"id_token\":\"a.b.c\",\"access_token\":\"d.e.f\","
+          "\"token_type\":\"MAC\"}", COGNITO_SESSION_CONTENT, "",
+          "token_type MAC" },
+        { "{\"id_token\":\"a b\",\"access_token\":\"d.e.f\","
+          "\"token_type\":\"Bearer\"}", COGNITO_SESSION_CONTENT, "",
+          "a token with a space" },
+        { "{\"id_token\":1,\"access_token\":\"d.e.f\","
+          "\"token_type\":\"Bearer\"}", COGNITO_SESSION_CONTENT, "",
+          "a number for a token" },
+        { "{\"id_token\":\"a.b.c\",\"id_token\":\"x.y.z\","
+          "\"access_token\":\"d.e.f\",\"token_type\":\"Bearer\"}",
+          COGNITO_SESSION_CONTENT, "", "a duplicate member" },
+        { "[]", COGNITO_SESSION_CONTENT, "", "an array" },
+        { "{\"id_token\":", COGNITO_SESSION_CONTENT, "", "truncated JSON" },
+        { "", COGNITO_SESSION_CONTENT, "", "empty" }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        rc = cognito_tokens_parse(cases[i].json, strlen(cases[i].json), &t,
+                                  err);
+        t_sc(rc, cases[i].rc, cases[i].desc);
+        t_ok(strcmp(err, cases[i].error) == 0
+             && (rc == COGNITO_SESSION_OK) == (t.id_token != NULL),
+             "tokens: %s: error \"%s\"", cases[i].desc, err);
+        cognito_tokens_clear(&t);
+    }
+
+    k1 = t_keys(T_K1);
+
+    rc = cognito_tokens_parse(cases[0].json, strlen(cases[0].json), &t, err);
+    t.created = 100;
+    t.expires = 200;
+
+    rc = cognito_tokens_seal(k1, &t, &s, &n);
+    t_sc(rc, COGNITO_SESSION_OK, "session sealed");
+
+    rc = cognito_tokens_open(k1, s, n, 199, &u);
+    t_sc(rc, COGNITO_SESSION_OK, "session opened");
+    t_ok(rc == COGNITO_SESSION_OK && strcmp(u.id_token, "a.b.c") == 0
+         && strcmp(u.access_token, "d.e.f") == 0
+         && strcmp(u.refresh_token, "g.h.i.j.k") == 0
+         && u.created == 100 && u.expires == 200,
+         "session: the same tokens and times");
+    cognito_tokens_clear(&u);
+
+    t_sc(cognito_tokens_open(k1, s, n, 200, &u), COGNITO_SESSION_EXPIRED,
+         "session past its end");
+    t_ok(u.id_token == NULL, "an expired session gives no token");
+    cognito_session_free(s);
+
+    free(t.refresh_token);
+    t.refresh_token = NULL;
+
+    (void) cognito_tokens_seal(k1, &t, &s, &n);
+    rc = cognito_tokens_open(k1, s, n, 0, &u);
+    t_ok(rc == COGNITO_SESSION_OK && u.refresh_token == NULL,
+         "session without a refresh token");
+    cognito_tokens_clear(&u);
+    cognito_session_free(s);
+
+    /* a login state is no session, and the other way round */
+
+    (void) cognito_login_new(&login, "/", 1, 1000);
+    (void) cognito_login_seal(k1, &login, &s, &n);
+    t_sc(cognito_tokens_open(k1, s, n, 0, &u), COGNITO_SESSION_CONTENT,
+         "a login state is no session");
+    cognito_session_free(s);
+
+    (void) cognito_tokens_seal(k1, &t, &s, &n);
+    t_sc(cognito_login_open(k1, s, n, 0, &login), COGNITO_SESSION_CONTENT,
+         "a session is no login state");
+    cognito_session_free(s);
+
+    cognito_tokens_clear(&t);
+    cognito_session_keys_free(k1);
+}
+
+
+static void
+t_cookie(void)
+{
+    int          rc;
+    size_t       n;
+    const char  *v;
+
+    v = NULL;
+    rc = cognito_cookie_value("a=1; st=xyz ; b=2", 17, "st", 2, &v, &n);
+    t_ok(rc == 1 && n == 3 && memcmp(v, "xyz", 3) == 0, "cookie found");
+
+    rc = cognito_cookie_value("st=again", 8, "st", 2, &v, &n);
+    t_ok(rc == 2, "cookie: again on a second line");
+
+    v = NULL;
+    rc = cognito_cookie_value("st=1; st=2", 10, "st", 2, &v, &n);
+    t_ok(rc == 2, "cookie twice in a line");
+
+    v = NULL;
+    rc = cognito_cookie_value("xst=1; st_0=2; s=3; st", 22, "st", 2, &v, &n);
+    t_ok(rc == 0 && v == NULL, "cookie: look-alike names are not it");
+
+    v = NULL;
+    rc = cognito_cookie_value("st=", 3, "st", 2, &v, &n);
+    t_ok(rc == 1 && n == 0, "cookie: empty value");
+
+    t_ok(cognito_same("abc", 3, "abc", 3) && !cognito_same("abc", 3, "abd", 3)
+         && !cognito_same("abc", 3, "ab", 2) && cognito_same("", 0, "", 0),
+         "constant-time comparison");
+}
+
+
 int
 main(void)
 {
@@ -642,6 +787,8 @@ main(void)
     t_login();
     t_redirects();
     t_pkce_random();
+    t_tokens();
+    t_cookie();
 
     return t_done("unit session");
 }
