@@ -52,6 +52,11 @@ static size_t cognito_session_b64url(const uint8_t *in, size_t len,
 static int cognito_session_hex(int c);
 static int cognito_session_token_shape(json_t *v);
 static char *cognito_session_strdup(json_t *v);
+static cognito_session_e cognito_session_seal_json(
+    const cognito_session_keys_t *keys, json_t *o, char **out,
+    size_t *out_len);
+static cognito_session_e cognito_tokens_take(cognito_tokens_t *t, json_t *id,
+    json_t *at, json_t *rt);
 
 
 static const char  *cognito_session_msgs[] = {
@@ -499,14 +504,28 @@ cognito_session_e
 cognito_login_seal(const cognito_session_keys_t *keys,
     const cognito_login_t *login, char **out, size_t *out_len)
 {
-    char               *s;
-    json_t             *o;
-    cognito_session_e   rc;
+    json_t  *o;
 
     o = json_pack("{s:s, s:s, s:s, s:s, s:I}",
                   "s", login->state, "n", login->nonce,
                   "v", login->verifier, "u", login->url,
                   "e", (json_int_t) login->exp);
+    return cognito_session_seal_json(keys, o, out, out_len);
+}
+
+
+/* o sealed, and released; its text wiped */
+
+static cognito_session_e
+cognito_session_seal_json(const cognito_session_keys_t *keys, json_t *o,
+    char **out, size_t *out_len)
+{
+    char               *s;
+    cognito_session_e   rc;
+
+    *out = NULL;
+    *out_len = 0;
+
     if (o == NULL) {
         return COGNITO_SESSION_NOMEM;
     }
@@ -520,6 +539,8 @@ cognito_login_seal(const cognito_session_keys_t *keys,
 
     rc = cognito_session_seal(keys, (const uint8_t *) s, strlen(s), out,
                               out_len);
+
+    memset(s, 0, strlen(s));
     free(s);
 
     return rc;
@@ -1035,23 +1056,7 @@ cognito_tokens_parse(const char *json, size_t len, cognito_tokens_t *t,
         goto done;
     }
 
-    rc = COGNITO_SESSION_NOMEM;
-
-    t->id_token = cognito_session_strdup(id);
-    t->access_token = cognito_session_strdup(at);
-
-    if (t->id_token == NULL || t->access_token == NULL) {
-        goto done;
-    }
-
-    if (rt != NULL) {
-        t->refresh_token = cognito_session_strdup(rt);
-        if (t->refresh_token == NULL) {
-            goto done;
-        }
-    }
-
-    rc = COGNITO_SESSION_OK;
+    rc = cognito_tokens_take(t, id, at, rt);
 
 done:
 
@@ -1062,6 +1067,25 @@ done:
     }
 
     return rc;
+}
+
+
+/* the tokens copied out of the JSON; rt may be NULL */
+
+static cognito_session_e
+cognito_tokens_take(cognito_tokens_t *t, json_t *id, json_t *at, json_t *rt)
+{
+    t->id_token = cognito_session_strdup(id);
+    t->access_token = cognito_session_strdup(at);
+    t->refresh_token = (rt != NULL) ? cognito_session_strdup(rt) : NULL;
+
+    if (t->id_token == NULL || t->access_token == NULL
+        || (rt != NULL && t->refresh_token == NULL))
+    {
+        return COGNITO_SESSION_NOMEM;
+    }
+
+    return COGNITO_SESSION_OK;
 }
 
 
@@ -1092,39 +1116,20 @@ cognito_session_e
 cognito_tokens_seal(const cognito_session_keys_t *keys,
     const cognito_tokens_t *t, char **out, size_t *out_len)
 {
-    char               *s;
-    json_t             *o;
-    cognito_session_e   rc;
+    json_t  *o;
 
     o = json_pack("{s:s, s:s, s:I, s:I}",
                   "id", t->id_token, "at", t->access_token,
                   "c", (json_int_t) t->created,
                   "e", (json_int_t) t->expires);
-    if (o == NULL) {
-        return COGNITO_SESSION_NOMEM;
-    }
-
-    if (t->refresh_token != NULL
+    if (o != NULL && t->refresh_token != NULL
         && json_object_set_new(o, "rt", json_string(t->refresh_token)) != 0)
     {
         json_decref(o);
-        return COGNITO_SESSION_NOMEM;
+        o = NULL;
     }
 
-    s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-
-    if (s == NULL) {
-        return COGNITO_SESSION_NOMEM;
-    }
-
-    rc = cognito_session_seal(keys, (const uint8_t *) s, strlen(s), out,
-                              out_len);
-
-    memset(s, 0, strlen(s));
-    free(s);
-
-    return rc;
+    return cognito_session_seal_json(keys, o, out, out_len);
 }
 
 
@@ -1177,22 +1182,10 @@ cognito_tokens_open(const cognito_session_keys_t *keys, const char *in,
         goto done;
     }
 
-    rc = COGNITO_SESSION_NOMEM;
-
-    t->id_token = cognito_session_strdup(id);
-    t->access_token = cognito_session_strdup(at);
-    t->refresh_token = (rt != NULL) ? cognito_session_strdup(rt) : NULL;
-
-    if (t->id_token == NULL || t->access_token == NULL
-        || (rt != NULL && t->refresh_token == NULL))
-    {
-        goto done;
-    }
+    rc = cognito_tokens_take(t, id, at, rt);
 
     t->created = json_integer_value(c);
     t->expires = json_integer_value(e);
-
-    rc = COGNITO_SESSION_OK;
 
 done:
 

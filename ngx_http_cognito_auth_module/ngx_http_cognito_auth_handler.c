@@ -41,8 +41,6 @@ typedef struct {
 } ngx_http_cognito_auth_list_t;
 
 
-static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_create_ctx(
-    ngx_http_request_t *r);
 static void ngx_http_cognito_auth_withdraw(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_bound(ngx_http_request_t *r,
@@ -121,12 +119,17 @@ ngx_int_t
 ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 {
     ngx_int_t                          rc;
+    ngx_uint_t                         callback;
     ngx_http_cognito_auth_ctx_t       *ctx;
     ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
 
-    if (calcf->pools == NULL) {
+    /* a sign-in callback needs no token (_session.c) */
+
+    callback = ngx_http_cognito_auth_signin_callback_here(calcf);
+
+    if (calcf->pools == NULL && !callback) {
         return NGX_DECLINED;
     }
 
@@ -147,6 +150,10 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         }
 
         (void) ngx_http_cognito_auth_fetch_finish(r, ctx);
+    }
+
+    if (callback) {
+        return ngx_http_cognito_auth_signin_callback(r, calcf, ctx);
     }
 
     /*
@@ -193,7 +200,7 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 }
 
 
-static ngx_http_cognito_auth_ctx_t *
+ngx_http_cognito_auth_ctx_t *
 ngx_http_cognito_auth_create_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t           *cln;
@@ -377,7 +384,8 @@ ngx_http_cognito_auth_reset(ngx_http_request_t *r,
  * A subrequest into a protected location is allowed only with the main
  * request's verdict made for the same pools, token source and token, and
  * then only if this location's claim rules and policy pass.  The module's
- * own JWKS fetch is not checked.  NGX_OK: allowed.
+ * own JWKS fetch and sign-in token exchange are not checked.  NGX_OK:
+ * allowed.
  */
 
 static ngx_int_t
@@ -391,7 +399,9 @@ ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
 
     mctx = ngx_http_cognito_auth_main_ctx(r);
 
-    if (mctx != NULL && mctx->fetching && mctx->sr == r) {
+    if (mctx != NULL
+        && ((mctx->fetching && mctx->sr == r) || mctx->signin_sr == r))
+    {
         return NGX_OK;
     }
 

@@ -138,7 +138,7 @@ static char *ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
-static char *ngx_http_cognito_auth_pool_domain(ngx_conf_t *cf,
+static char *ngx_http_cognito_auth_pool_signin(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
@@ -213,6 +213,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
     { ngx_string("cognito_auth_signin"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_cognito_auth_signin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_signin_callback"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_cognito_auth_signin_callback_conf,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -367,7 +374,10 @@ static ngx_http_cognito_auth_pool_param_t
     { ngx_string("jwks_refresh_min="), ngx_http_cognito_auth_pool_duration,
       offsetof(ngx_http_cognito_auth_pool_t, refresh_min) },
     { ngx_string("algs="), ngx_http_cognito_auth_pool_algs, 0 },
-    { ngx_string("domain="), ngx_http_cognito_auth_pool_domain, 0 },
+    { ngx_string("domain="), ngx_http_cognito_auth_pool_signin,
+      offsetof(ngx_http_cognito_auth_pool_t, domain) },
+    { ngx_string("token="), ngx_http_cognito_auth_pool_signin,
+      offsetof(ngx_http_cognito_auth_pool_t, token_uri) },
     { ngx_null_string, NULL, 0 }
 };
 
@@ -1518,14 +1528,15 @@ ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
 }
 
 
-/* domain=: the hosted UI, for browser sign-in (_session.c checks it) */
+/* domain= and token=: for browser sign-in, checked by _session.c */
 
 static char *
-ngx_http_cognito_auth_pool_domain(ngx_conf_t *cf,
+ngx_http_cognito_auth_pool_signin(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg)
 {
-    return ngx_http_cognito_auth_session_domain(cf, &arg->value,
-                                                &arg->pool->domain);
+    return ngx_http_cognito_auth_session_pool_param(cf, &arg->param->name,
+               &arg->value, (ngx_str_t *) ((u_char *) arg->pool
+                                           + arg->param->offset));
 }
 
 

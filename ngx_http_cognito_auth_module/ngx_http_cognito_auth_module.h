@@ -109,6 +109,7 @@ typedef struct {
     ngx_str_t                      jwks_uri;       /* subrequest location */
     ngx_str_t                      jwks_file;
     ngx_str_t                      domain;         /* hosted UI origin */
+    ngx_str_t                      token_uri;      /* subrequest location */
 
     time_t                         jwks_ttl;
     time_t                         leeway;
@@ -319,6 +320,10 @@ typedef struct {
     unsigned                         body_done:1;
 
     unsigned                         counted:1;    /* in the metrics */
+
+    /* a sign-in callback (_session.c): its state and token exchange */
+    void                            *signin;
+    ngx_http_request_t              *signin_sr;
 } ngx_http_cognito_auth_ctx_t;
 
 
@@ -326,6 +331,8 @@ typedef struct {
 ngx_int_t ngx_http_cognito_auth_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r);
 ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_get_ctx(
+    ngx_http_request_t *r);
+ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_create_ctx(
     ngx_http_request_t *r);
 ngx_int_t ngx_http_cognito_auth_claim_text(ngx_http_request_t *r,
     cognito_token_t *tok, const char **path, size_t npath, ngx_uint_t list,
@@ -383,8 +390,8 @@ ngx_http_cognito_auth_session_conf_t *ngx_http_cognito_auth_session_create_conf(
 char *ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
     ngx_http_cognito_auth_loc_conf_t *conf,
     ngx_http_cognito_auth_loc_conf_t *prev);
-char *ngx_http_cognito_auth_session_domain(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_str_t *domain);
+char *ngx_http_cognito_auth_session_pool_param(ngx_conf_t *cf,
+    ngx_str_t *name, ngx_str_t *value, ngx_str_t *field);
 char *ngx_http_cognito_auth_session_key_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 char *ngx_http_cognito_auth_signin(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -395,6 +402,13 @@ char *ngx_http_cognito_auth_session_cookie(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
+char *ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_uint_t ngx_http_cognito_auth_signin_callback_here(
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+ngx_int_t ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
 
 /* ngx_http_cognito_auth_metrics.c */
 const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);

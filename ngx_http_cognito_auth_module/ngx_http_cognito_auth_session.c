@@ -29,6 +29,8 @@ typedef struct {
     ngx_str_t                           client_id;
     ngx_http_complex_value_t            redirect_uri;
     ngx_str_t                           scope;         /* escaped */
+    ngx_str_t                           basic;         /* "Basic ..." for a
+                                                          client secret */
 } ngx_http_cognito_auth_signin_t;
 
 
@@ -46,7 +48,32 @@ struct ngx_http_cognito_auth_session_conf_s {
     ngx_http_complex_value_t           *api;           /* NULL: Accept and
                                                           Sec-Fetch-Mode */
     ngx_http_cognito_auth_cookie_t     *cookie;
+    ngx_uint_t                          callback;      /* not inherited */
 };
+
+
+/* a callback request, from the state cookie to the session */
+
+typedef enum {
+    NGX_HTTP_COGNITO_AUTH_CB_EXCHANGE = 0,  /* the code at /oauth2/token */
+    NGX_HTTP_COGNITO_AUTH_CB_VERIFY         /* the id token, keys ready */
+} ngx_http_cognito_auth_cb_e;
+
+
+typedef struct {
+    ngx_http_cognito_auth_cb_e          phase;
+    cognito_login_t                     login;
+    cognito_tokens_t                    tokens;
+    cognito_token_t                    *id;
+    ngx_uint_t                          forced;   /* a JWKS refresh asked */
+
+    /* the token exchange's end, from its post-subrequest handler */
+    ngx_http_cognito_auth_ctx_t        *ctx;
+    ngx_int_t                           rc;
+    ngx_uint_t                          status;
+    ngx_str_t                           body;
+    unsigned                            done:1;
+} ngx_http_cognito_auth_cb_t;
 
 
 static ngx_http_cognito_auth_pool_t *ngx_http_cognito_auth_signin_pool(
@@ -55,6 +82,8 @@ static char *ngx_http_cognito_auth_signin_param(ngx_conf_t *cf,
     ngx_http_cognito_auth_signin_t *si, ngx_str_t *arg);
 static char *ngx_http_cognito_auth_signin_scope(ngx_conf_t *cf,
     ngx_http_cognito_auth_signin_t *si, ngx_str_t *value);
+static char *ngx_http_cognito_auth_session_domain(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_str_t *domain);
 static char *ngx_http_cognito_auth_session_value(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_complex_value_t *cv);
 static char *ngx_http_cognito_auth_session_check(ngx_conf_t *cf,
@@ -73,6 +102,40 @@ static ngx_int_t ngx_http_cognito_auth_set_cookie(ngx_http_request_t *r,
     time_t max_age);
 static ngx_table_elt_t *ngx_http_cognito_auth_header_out(
     ngx_http_request_t *r, const char *name, size_t len, ngx_str_t *value);
+static ngx_int_t ngx_http_cognito_auth_sealed(ngx_http_request_t *r,
+    char *sealed, size_t len, ngx_str_t *value);
+static ngx_int_t ngx_http_cognito_auth_redirect(ngx_http_request_t *r,
+    ngx_str_t *url);
+static ngx_table_elt_t *ngx_http_cognito_auth_header(ngx_pool_t *pool,
+    ngx_list_t *headers, const char *name, size_t len, ngx_str_t *value);
+static char *ngx_http_cognito_auth_signin_secret(ngx_conf_t *cf,
+    ngx_http_cognito_auth_signin_t *si, ngx_str_t *path);
+static void ngx_http_cognito_auth_cb_cleanup(void *data);
+static ngx_int_t ngx_http_cognito_auth_cb_start(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_cb_fail(ngx_http_request_t *r,
+    ngx_int_t status, const char *why);
+static cognito_session_e ngx_http_cognito_auth_cb_login(
+    ngx_http_request_t *r, ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_cookie_t *ck, cognito_login_t *login);
+static ngx_int_t ngx_http_cognito_auth_cb_exchange(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *code);
+static ngx_int_t ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
+    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *body);
+static ngx_int_t ngx_http_cognito_auth_token_done(ngx_http_request_t *sr,
+    void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_cb_session(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_session_set(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck, ngx_str_t *value);
 
 
 static ngx_http_cognito_auth_cookie_t  ngx_http_cognito_auth_default_cookie =
@@ -116,6 +179,16 @@ ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
     ngx_conf_merge_ptr_value(sc->api, psc->api, NULL);
     ngx_conf_merge_ptr_value(sc->cookie, psc->cookie,
                              &ngx_http_cognito_auth_default_cookie);
+
+    if (sc->callback
+        && (sc->signin == NULL || sc->signin->pool->token_uri.len == 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_signin_callback needs "
+                           "cognito_auth_signin here, with a pool that has "
+                           "token=");
+        return NGX_CONF_ERROR;
+    }
 
     if (sc->signin == NULL) {
         return NGX_CONF_OK;
@@ -173,11 +246,36 @@ ngx_http_cognito_auth_session_check(ngx_conf_t *cf,
 
 
 /*
- * cognito_auth_pool's domain=: the hosted UI's host ("https://" is added)
- * or origin (http:// for a local stand-in), without a path
+ * cognito_auth_pool's domain= and token=.  token=: an internal location
+ * that proxies to the domain's /oauth2/token, as jwks= does for the keys.
  */
 
 char *
+ngx_http_cognito_auth_session_pool_param(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *value, ngx_str_t *field)
+{
+    if (name->len == sizeof("token=") - 1) {
+        if (value->len == 0 || value->data[0] != '/') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"token=\" must name a location URI "
+                               "(\"/...\"), not \"%V\"", value);
+            return NGX_CONF_ERROR;
+        }
+
+        *field = *value;
+        return NGX_CONF_OK;
+    }
+
+    return ngx_http_cognito_auth_session_domain(cf, value, field);
+}
+
+
+/*
+ * domain=: the hosted UI's host ("https://" is added) or origin (http://
+ * for a local stand-in), without a path
+ */
+
+static char *
 ngx_http_cognito_auth_session_domain(ngx_conf_t *cf, ngx_str_t *value,
     ngx_str_t *domain)
 {
@@ -453,6 +551,13 @@ ngx_http_cognito_auth_signin_param(ngx_conf_t *cf,
                                                    &si->redirect_uri);
     }
 
+    if (ngx_strncmp(arg->data, "client_secret_file=", 19) == 0) {
+        v.data = arg->data + 19;
+        v.len = arg->len - 19;
+
+        return ngx_http_cognito_auth_signin_secret(cf, si, &v);
+    }
+
     if (ngx_strncmp(arg->data, "scope=", 6) == 0) {
         v.data = arg->data + 6;
         v.len = arg->len - 6;
@@ -464,6 +569,99 @@ ngx_http_cognito_auth_signin_param(ngx_conf_t *cf,
                        "cognito_auth_signin: unknown parameter \"%V\"", arg);
 
     return NGX_CONF_ERROR;
+}
+
+
+/*
+ * client_secret_file=: the app client's secret, read at load; sent as
+ * client_secret_basic (Authorization: Basic base64(client_id:secret))
+ */
+
+static char *
+ngx_http_cognito_auth_signin_secret(ngx_conf_t *cf,
+    ngx_http_cognito_auth_signin_t *si, ngx_str_t *path)
+{
+    u_char                        *p, *last;
+    char                          *rv;
+    ngx_int_t                      rc;
+    ngx_str_t                      pair, enc;
+    ngx_http_cognito_auth_file_t   file;
+
+    if (si->client_id.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_signin: client_id= must come "
+                           "before client_secret_file=");
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_http_cognito_auth_file_t));
+
+    file.name = *path;
+    file.max = 512;
+
+    rc = ngx_http_cognito_auth_conf_file(cf, &file);
+
+    if (rc == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    rv = NGX_CONF_ERROR;
+
+    last = (rc == NGX_OK) ? file.data + file.len : NULL;
+
+    while (last != NULL && last > file.data
+           && (last[-1] == '\n' || last[-1] == '\r' || last[-1] == ' '))
+    {
+        last--;
+    }
+
+    for (p = file.data; last != NULL && p < last; p++) {
+        if (*p <= 0x20 || *p >= 0x7f || *p == ':') {
+            break;
+        }
+    }
+
+    if (last == NULL || last == file.data || p < last) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "client secret file \"%s\" must hold one secret "
+                           "of visible characters, up to 512 bytes",
+                           file.name.data);
+        goto done;
+    }
+
+    pair.len = si->client_id.len + 1 + (last - file.data);
+    pair.data = ngx_pnalloc(cf->temp_pool, pair.len);
+    if (pair.data == NULL) {
+        goto done;
+    }
+
+    si->basic.data = ngx_pnalloc(cf->pool, sizeof("Basic ") - 1
+                                           + ngx_base64_encoded_length(
+                                                 pair.len));
+    if (si->basic.data == NULL) {
+        goto done;
+    }
+
+    p = ngx_cpymem(pair.data, si->client_id.data, si->client_id.len);
+    *p++ = ':';
+    ngx_memcpy(p, file.data, last - file.data);
+
+    enc.data = ngx_cpymem(si->basic.data, "Basic ", sizeof("Basic ") - 1);
+    ngx_encode_base64(&enc, &pair);
+    si->basic.len = sizeof("Basic ") - 1 + enc.len;
+
+    ngx_explicit_memzero(pair.data, pair.len);
+
+    rv = NGX_CONF_OK;
+
+done:
+
+    if (file.data != NULL) {
+        ngx_explicit_memzero(file.data, file.len);
+        ngx_free(file.data);
+    }
+
+    return rv;
 }
 
 
@@ -703,7 +901,6 @@ ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
     ngx_str_t                              url, value;
     cognito_login_t                       *login;
     cognito_session_e                      rc;
-    ngx_table_elt_t                       *h;
     ngx_http_core_loc_conf_t              *clcf;
     ngx_http_cognito_auth_signin_t        *si;
     ngx_http_cognito_auth_main_conf_t     *camcf;
@@ -746,16 +943,7 @@ ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    value.len = len;
-    value.data = ngx_pnalloc(r->pool, len);
-
-    if (value.data != NULL) {
-        ngx_memcpy(value.data, sealed, len);
-    }
-
-    cognito_session_free(sealed);
-
-    if (value.data == NULL
+    if (ngx_http_cognito_auth_sealed(r, sealed, len, &value) != NGX_OK
         || ngx_http_cognito_auth_login_url(r, si, login, &url) != NGX_OK)
     {
         ngx_explicit_memzero(login, sizeof(cognito_login_t));
@@ -776,28 +964,11 @@ ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    ngx_str_set(&value, "no-store");
-
-    h = ngx_http_cognito_auth_header_out(r, "Cache-Control",
-                                         sizeof("Cache-Control") - 1, &value);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h = ngx_http_cognito_auth_header_out(r, "Location",
-                                         sizeof("Location") - 1, &url);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_http_clear_location(r);
-    r->headers_out.location = h;
-
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cognito auth: no session, sign-in with pool \"%V\"",
                   &si->pool->name);
 
-    return NGX_HTTP_MOVED_TEMPORARILY;
+    return ngx_http_cognito_auth_redirect(r, &url);
 }
 
 
@@ -1014,20 +1185,762 @@ static ngx_table_elt_t *
 ngx_http_cognito_auth_header_out(ngx_http_request_t *r, const char *name,
     size_t len, ngx_str_t *value)
 {
+    return ngx_http_cognito_auth_header(r->pool, &r->headers_out.headers,
+                                        name, len, value);
+}
+
+
+/* cognito_auth_signin_callback; */
+
+char *
+ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    if (calcf->session->callback) {
+        return "is duplicate";
+    }
+
+    calcf->session->callback = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_uint_t
+ngx_http_cognito_auth_signin_callback_here(
+    ngx_http_cognito_auth_loc_conf_t *calcf)
+{
+    return calcf->session->callback;
+}
+
+
+/*
+ * The callback, in the access phase as auth_request works: the state
+ * checked against its cookie, the code exchanged by a subrequest, the id
+ * token verified, then the session cookie and a 302 to the URL the
+ * sign-in started from.  NGX_AGAIN while waiting; every failure is a
+ * status of its own, logged, and never a session.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_int_t                    rc;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_cognito_auth_cb_t  *cb;
+
+    if (r != r->main) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    cb = ctx->signin;
+
+    if (cb == NULL) {
+        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+            return NGX_HTTP_NOT_ALLOWED;
+        }
+
+        cb = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_cb_t));
+        if (cb == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_http_cognito_auth_cb_cleanup;
+        cln->data = cb;
+
+        ctx->signin = cb;
+
+        return ngx_http_cognito_auth_cb_start(r, calcf, ctx, cb);
+    }
+
+    if (cb->phase == NGX_HTTP_COGNITO_AUTH_CB_EXCHANGE) {
+        if (!cb->done) {
+            return NGX_AGAIN;
+        }
+
+        ctx->signin_sr = NULL;
+
+        rc = ngx_http_cognito_auth_cb_tokens(r, calcf, cb);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        cb->phase = NGX_HTTP_COGNITO_AUTH_CB_VERIFY;
+    }
+
+    return ngx_http_cognito_auth_cb_verify(r, calcf, ctx, cb);
+}
+
+
+static void
+ngx_http_cognito_auth_cb_cleanup(void *data)
+{
+    ngx_http_cognito_auth_cb_t  *cb = data;
+
+    cognito_tokens_clear(&cb->tokens);
+
+    if (cb->id != NULL) {
+        cognito_token_free(cb->id);
+        cb->id = NULL;
+    }
+
+    ngx_explicit_memzero(&cb->login, sizeof(cognito_login_t));
+}
+
+
+/*
+ * The provider's error, the code and state arguments, the state cookie
+ * (cleared by this answer whatever comes next: it is good once), then
+ * the exchange
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_start(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb)
+{
+    u_char                                *p;
+    ngx_str_t                              code, state, error, empty;
+    cognito_session_e                      rc;
+    ngx_http_cognito_auth_main_conf_t     *camcf;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    ngx_str_null(&empty);
+
+    if (ngx_http_cognito_auth_set_cookie(r, sc->cookie, &sc->cookie->login,
+                                         &empty, 0)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_arg(r, (u_char *) "error", 5, &error) == NGX_OK) {
+        for (p = error.data; p < error.data + error.len; p++) {
+            if (!(isalnum(*p) || *p == '_')) {
+                break;
+            }
+        }
+
+        if (p < error.data + error.len || error.len > 64) {
+            ngx_str_set(&error, "(not shown)");
+        }
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: sign-in failed at the provider: %V",
+                      &error);
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    if (ngx_http_arg(r, (u_char *) "code", 4, &code) != NGX_OK
+        || code.len == 0 || code.len > 512
+        || ngx_http_arg(r, (u_char *) "state", 5, &state) != NGX_OK)
+    {
+        return ngx_http_cognito_auth_cb_fail(r, NGX_HTTP_BAD_REQUEST,
+                                             "no code or state");
+    }
+
+    for (p = code.data; p < code.data + code.len; p++) {
+        if (!(isalnum(*p) || *p == '-' || *p == '_' || *p == '.'
+              || *p == '~'))
+        {
+            return ngx_http_cognito_auth_cb_fail(r, NGX_HTTP_BAD_REQUEST,
+                                                 "malformed code");
+        }
+    }
+
+    rc = ngx_http_cognito_auth_cb_login(r, camcf, sc->cookie, &cb->login);
+
+    if (rc != COGNITO_SESSION_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: sign-in callback: state cookie: %s",
+                      cognito_session_msg(rc));
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    if (!cognito_same((const char *) state.data, state.len, cb->login.state,
+                      COGNITO_RANDOM_LEN))
+    {
+        return ngx_http_cognito_auth_cb_fail(r, NGX_HTTP_BAD_REQUEST,
+                                             "state does not match its "
+                                             "cookie");
+    }
+
+    return ngx_http_cognito_auth_cb_exchange(r, calcf, ctx, cb, &code);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_fail(ngx_http_request_t *r, ngx_int_t status,
+    const char *why)
+{
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: sign-in callback: %s", why);
+
+    return status;
+}
+
+
+/* the state cookie, opened: one cookie of its name in all Cookie lines */
+
+static cognito_session_e
+ngx_http_cognito_auth_cb_login(ngx_http_request_t *r,
+    ngx_http_cognito_auth_main_conf_t *camcf,
+    ngx_http_cognito_auth_cookie_t *ck, cognito_login_t *login)
+{
+    int               rc;
+    size_t            len;
+    const char       *value;
     ngx_table_elt_t  *h;
 
-    h = ngx_list_push(&r->headers_out.headers);
+    value = NULL;
+    len = 0;
+
+    for (h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, NULL);
+         h != NULL;
+         h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, h))
+    {
+        rc = cognito_cookie_value((const char *) h->value.data,
+                                  h->value.len, (const char *) ck->login.data,
+                                  ck->login.len, &value, &len);
+        if (rc == 2) {
+            return COGNITO_SESSION_MALFORMED;
+        }
+    }
+
+    if (value == NULL) {
+        return COGNITO_SESSION_MISSING;
+    }
+
+    return cognito_login_open(camcf->session_keys, value, len, ngx_time(),
+                              login);
+}
+
+
+/*
+ * POST <token=> with grant_type=authorization_code, client_id, code,
+ * redirect_uri, code_verifier; with a client secret, client_secret_basic.
+ * A clean request: none of the client's headers, cookies or body.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_exchange(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *code)
+{
+    u_char                          *p;
+    size_t                           len;
+    ngx_str_t                        redirect, body;
+    ngx_http_cognito_auth_signin_t  *si;
+
+    si = calcf->session->signin;
+
+    if (ngx_http_complex_value(r, &si->redirect_uri, &redirect) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    len = sizeof("grant_type=authorization_code&client_id=") - 1
+          + si->client_id.len + sizeof("&code=") - 1 + code->len
+          + sizeof("&redirect_uri=") - 1 + redirect.len
+          + 2 * ngx_escape_uri(NULL, redirect.data, redirect.len,
+                               NGX_ESCAPE_URI_COMPONENT)
+          + sizeof("&code_verifier=") - 1 + COGNITO_VERIFIER_LEN;
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(body.data, "grant_type=authorization_code&client_id=%V"
+                    "&code=%V&redirect_uri=", &si->client_id, code);
+    p = (u_char *) ngx_escape_uri(p, redirect.data, redirect.len,
+                                  NGX_ESCAPE_URI_COMPONENT);
+    p = ngx_sprintf(p, "&code_verifier=%s", cb->login.verifier);
+
+    body.len = p - body.data;
+
+    return ngx_http_cognito_auth_token_request(r, si, ctx, cb, &body);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
+    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *body)
+{
+    ngx_buf_t                   *b;
+    ngx_str_t                    v;
+    ngx_chain_t                 *cl;
+    ngx_http_request_t          *sr;
+    ngx_http_post_subrequest_t  *ps;
+
+    static ngx_str_t             post = ngx_string("POST");
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_cognito_auth_token_done;
+    ps->data = cb;
+
+    if (ngx_http_subrequest(r, &si->pool->token_uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |NGX_HTTP_SUBREQUEST_WAITED)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->method = NGX_HTTP_POST;
+    sr->method_name = post;
+    sr->header_only = 0;
+
+    b = ngx_calloc_buf(r->pool);
+    cl = ngx_alloc_chain_link(r->pool);
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+
+    if (b == NULL || cl == NULL || sr->request_body == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = 1;
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    sr->request_body->bufs = cl;
+    sr->request_body->buf = b;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 4,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->headers_in.content_length_n = body->len;
+    sr->headers_in.keep_alive_n = -1;
+
+    ngx_str_set(&v, "application/x-www-form-urlencoded");
+
+    sr->headers_in.content_type =
+        ngx_http_cognito_auth_header(r->pool, &sr->headers_in.headers,
+                                     "Content-Type",
+                                     sizeof("Content-Type") - 1, &v);
+
+    ngx_str_set(&v, "application/json");
+
+    if (sr->headers_in.content_type == NULL
+        || ngx_http_cognito_auth_header(r->pool, &sr->headers_in.headers,
+                                        "Accept", sizeof("Accept") - 1, &v)
+           == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    if (si->basic.len) {
+        sr->headers_in.authorization =
+            ngx_http_cognito_auth_header(r->pool, &sr->headers_in.headers,
+                                         "Authorization",
+                                         sizeof("Authorization") - 1,
+                                         &si->basic);
+        if (sr->headers_in.authorization == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    /* the body is collected by the output filter (_filter.c), bounded */
+
+    ctx->signin_sr = sr;
+    ctx->body = NULL;
+    ctx->too_big = 0;
+    ctx->body_done = 0;
+
+    cb->ctx = ctx;
+    cb->done = 0;
+
+    return NGX_AGAIN;
+}
+
+
+/* as auth_request's: records how the exchange ended, and its body */
+
+static ngx_int_t
+ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_cognito_auth_cb_t *cb = data;
+
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    ctx = cb->ctx;
+
+    if (cb->done) {
+        return rc;
+    }
+
+    cb->done = 1;
+    cb->rc = rc;
+    cb->status = sr->headers_out.status;
+
+    /* whole and within bounds, or none at all */
+
+    if (ctx->body != NULL && ctx->body_done && !ctx->too_big) {
+        cb->body.data = ctx->body->pos;
+        cb->body.len = ctx->body->last - ctx->body->pos;
+    }
+
+    ctx->body = NULL;
+    ctx->too_big = 0;
+    ctx->body_done = 0;
+
+    return rc;
+}
+
+
+/* the exchange's answer: 200 and the tokens, else a 502 */
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb)
+{
+    char                            error[64];
+    cognito_err_t                   err;
+    cognito_session_e               rc;
+    ngx_http_cognito_auth_signin_t  *si;
+
+    si = calcf->session->signin;
+
+    rc = COGNITO_SESSION_CONTENT;
+    error[0] = '\0';
+
+    if (cb->rc == NGX_OK || cb->rc == NGX_DONE) {
+        rc = cognito_tokens_parse((const char *) cb->body.data, cb->body.len,
+                                  &cb->tokens, error);
+    }
+
+    if (cb->status != NGX_HTTP_OK || rc != COGNITO_SESSION_OK) {
+        cognito_tokens_clear(&cb->tokens);
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: sign-in: token endpoint of pool \"%V\" "
+                      "answered %ui%s%s%s", &si->pool->name, cb->status,
+                      error[0] ? " (" : ", no tokens", error,
+                      error[0] ? ")" : "");
+
+        return NGX_HTTP_BAD_GATEWAY;
+    }
+
+    if (cognito_token_parse(cb->tokens.id_token,
+                            ngx_strlen(cb->tokens.id_token), si->pool->algs,
+                            &cb->id, &err)
+        != COGNITO_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: sign-in: id token of pool \"%V\" "
+                      "refused: %s", &si->pool->name, err.msg);
+        return NGX_HTTP_BAD_GATEWAY;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The id token with the pool's keys and rules, for this client, with
+ * the login's nonce; then the session
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_cb_t *cb)
+{
+    size_t                           len;
+    ngx_int_t                        rc;
+    ngx_time_t                      *tp;
+    const char                      *client, *nonce;
+    cognito_err_t                    err;
+    cognito_rules_t                  rules;
+    cognito_keyset_t                *ks;
+    ngx_http_cognito_auth_pool_t    *pool;
+    ngx_http_cognito_auth_signin_t  *si;
+
+    si = calcf->session->signin;
+    pool = si->pool;
+
+    rc = ngx_http_cognito_auth_get_keys(r, ctx, pool, cb->forced, &ks);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (cognito_token_verify(cb->id, ks, &err) != COGNITO_OK) {
+        if (err.code == COGNITO_ERR_KID_UNKNOWN && !cb->forced) {
+            /* a rotated key: the keys again, once */
+            cb->forced = 1;
+            return ngx_http_cognito_auth_cb_verify(r, calcf, ctx, cb);
+        }
+
+        goto refused;
+    }
+
+    client = (const char *) si->client_id.data;
+
+    rules.issuers = pool->issuers.elts;
+    rules.nissuers = pool->issuers.nelts;
+    rules.clients = &client;
+    rules.nclients = 1;
+    rules.token_use = COGNITO_USE_ID;
+    rules.leeway = pool->leeway;
+
+    tp = ngx_timeofday();
+
+    if (cognito_token_check_claims(cb->id, &rules,
+                                   tp->sec + tp->msec / 1000.0, &err)
+        != COGNITO_OK)
+    {
+        goto refused;
+    }
+
+    if (!cognito_token_claim_string(cb->id, "nonce", &nonce, &len)
+        || !cognito_same(nonce, len, cb->login.nonce, COGNITO_RANDOM_LEN))
+    {
+        err.msg = "nonce missing or not this sign-in's";
+        goto refused;
+    }
+
+    return ngx_http_cognito_auth_cb_session(r, calcf, cb);
+
+refused:
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "cognito auth: sign-in: id token of pool \"%V\" refused: "
+                  "%s", &pool->name, err.msg);
+
+    return NGX_HTTP_UNAUTHORIZED;
+}
+
+
+/* the session cookies set, stale chunks dropped, back where it started */
+
+static ngx_int_t
+ngx_http_cognito_auth_cb_session(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb)
+{
+    char                                  *sealed;
+    size_t                                 len;
+    ngx_str_t                              url, value;
+    cognito_session_e                      rc;
+    ngx_http_cognito_auth_main_conf_t     *camcf;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    cb->tokens.created = ngx_time();
+    cb->tokens.expires = cb->tokens.created + sc->cookie->max_age;
+
+    rc = cognito_tokens_seal(camcf->session_keys, &cb->tokens, &sealed, &len);
+
+    if (rc != COGNITO_SESSION_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: sign-in: session: %s",
+                      cognito_session_msg(rc));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_cognito_auth_sealed(r, sealed, len, &value) != NGX_OK
+        || ngx_http_cognito_auth_session_set(r, sc->cookie, &value) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    url.data = (u_char *) cb->login.url;
+    url.len = ngx_strlen(cb->login.url);
+
+    if (!cognito_safe_redirect(cb->login.url, url.len)) {
+        ngx_str_set(&url, "/");
+    }
+
+    url.data = ngx_pstrdup(r->pool, &url);
+    if (url.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: signed in with pool \"%V\"",
+                  &sc->signin->pool->name);
+
+    return ngx_http_cognito_auth_redirect(r, &url);
+}
+
+
+/*
+ * The sealed session in chunks name_0.., and the request's chunks beyond
+ * them expired
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_session_set(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck, ngx_str_t *value)
+{
+    u_char            *p;
+    size_t             i, n;
+    ngx_str_t          name, chunk, empty;
+    cognito_chunks_t   c;
+    ngx_table_elt_t   *h;
+
+    n = cognito_chunks_count(value->len);
+    if (n == 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: sign-in: the session needs more than "
+                      "%d cookies", COGNITO_CHUNKS_MAX);
+        return NGX_ERROR;
+    }
+
+    cognito_chunks_init(&c, (const char *) ck->name.data, ck->name.len);
+
+    for (h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, NULL);
+         h != NULL;
+         h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, h))
+    {
+        cognito_chunks_scan(&c, (const char *) h->value.data, h->value.len);
+    }
+
+    ngx_str_null(&empty);
+
+    for (i = 0; i < COGNITO_CHUNKS_MAX; i++) {
+        if (i >= n && !(c.seen & (1u << i))) {
+            continue;
+        }
+
+        name.data = ngx_pnalloc(r->pool, ck->name.len + 1 + NGX_INT_T_LEN);
+        if (name.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_sprintf(name.data, "%V_%uz", &ck->name, i);
+        name.len = p - name.data;
+
+        if (i >= n) {
+            if (ngx_http_cognito_auth_set_cookie(r, ck, &name, &empty, 0)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
+        chunk.data = value->data + i * COGNITO_CHUNK_LEN;
+        chunk.len = ngx_min(COGNITO_CHUNK_LEN,
+                            value->len - i * COGNITO_CHUNK_LEN);
+
+        if (ngx_http_cognito_auth_set_cookie(r, ck, &name, &chunk,
+                                             ck->max_age)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_table_elt_t *
+ngx_http_cognito_auth_header(ngx_pool_t *pool, ngx_list_t *headers,
+    const char *name, size_t len, ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(headers);
     if (h == NULL) {
         return NULL;
     }
 
-    h->hash = 1;
+    h->lowcase_key = ngx_pnalloc(pool, len);
+    if (h->lowcase_key == NULL) {
+        return NULL;
+    }
+
     h->key.len = len;
     h->key.data = (u_char *) name;
+    h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, len);
     h->value = *value;
 #if (nginx_version >= 1023000)
     h->next = NULL;
 #endif
 
     return h;
+}
+
+
+/* the sealed value into the request's pool, the core's copy freed */
+
+static ngx_int_t
+ngx_http_cognito_auth_sealed(ngx_http_request_t *r, char *sealed, size_t len,
+    ngx_str_t *value)
+{
+    value->len = len;
+    value->data = ngx_pnalloc(r->pool, len);
+
+    if (value->data != NULL) {
+        ngx_memcpy(value->data, sealed, len);
+    }
+
+    cognito_session_free(sealed);
+
+    return value->data != NULL ? NGX_OK : NGX_ERROR;
+}
+
+
+/* a 302 to url, never cached */
+
+static ngx_int_t
+ngx_http_cognito_auth_redirect(ngx_http_request_t *r, ngx_str_t *url)
+{
+    ngx_str_t         value;
+    ngx_table_elt_t  *h;
+
+    ngx_str_set(&value, "no-store");
+
+    if (ngx_http_cognito_auth_header_out(r, "Cache-Control",
+                                         sizeof("Cache-Control") - 1, &value)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    h = ngx_http_cognito_auth_header_out(r, "Location",
+                                         sizeof("Location") - 1, url);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_clear_location(r);
+    r->headers_out.location = h;
+
+    return NGX_HTTP_MOVED_TEMPORARILY;
 }
