@@ -663,8 +663,16 @@ ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token)
 {
     size_t       len;
+    ngx_int_t    rc;
     ngx_str_t    value;
     const char  *p;
+
+    /* where browsers sign in, the session first (_session.c) */
+
+    rc = ngx_http_cognito_auth_session_token(r, calcf, token);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
 
     if (calcf->token != NULL) {
         if (ngx_http_complex_value(r, calcf->token, &value) != NGX_OK) {
@@ -1458,6 +1466,12 @@ ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
         if (rc != NGX_OK) {
             return rc;
         }
+    }
+
+    if (r == r->main
+        && ngx_http_cognito_auth_session_upstream(r, calcf) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (calcf->headers == NULL) {

@@ -324,6 +324,8 @@ typedef struct {
     /* a sign-in callback (_session.c): its state and token exchange */
     void                            *signin;
     ngx_http_request_t              *signin_sr;
+    void                            *session;      /* the session cookie,
+                                                      opened once */
 } ngx_http_cognito_auth_ctx_t;
 
 
@@ -403,6 +405,12 @@ char *ngx_http_cognito_auth_session_cookie(ngx_conf_t *cf,
 ngx_int_t ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 char *ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cognito_auth_session_token(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token);
+ngx_int_t ngx_http_cognito_auth_session_upstream(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+char *ngx_http_cognito_auth_session_bearer(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 ngx_uint_t ngx_http_cognito_auth_signin_callback_here(
     ngx_http_cognito_auth_loc_conf_t *calcf);

@@ -31,6 +31,9 @@ typedef struct {
     ngx_str_t                           scope;         /* escaped */
     ngx_str_t                           basic;         /* "Basic ..." for a
                                                           client secret */
+    ngx_uint_t                          use;           /* COGNITO_USE_ID or
+                                                          _ACCESS: what the
+                                                          session gives */
 } ngx_http_cognito_auth_signin_t;
 
 
@@ -49,7 +52,18 @@ struct ngx_http_cognito_auth_session_conf_s {
                                                           Sec-Fetch-Mode */
     ngx_http_cognito_auth_cookie_t     *cookie;
     ngx_uint_t                          callback;      /* not inherited */
+    ngx_uint_t                          bearer;        /* 0, COGNITO_USE_* */
 };
+
+
+/* a request's session cookie, opened once (ctx->session) */
+
+typedef struct {
+    cognito_session_e                   status;
+    ngx_str_t                           access;
+    ngx_str_t                           id;
+    time_t                              expires;
+} ngx_http_cognito_auth_sess_t;
 
 
 /* a callback request, from the state cookie to the session */
@@ -108,6 +122,12 @@ static ngx_int_t ngx_http_cognito_auth_redirect(ngx_http_request_t *r,
     ngx_str_t *url);
 static ngx_table_elt_t *ngx_http_cognito_auth_header(ngx_pool_t *pool,
     ngx_list_t *headers, const char *name, size_t len, ngx_str_t *value);
+static ngx_http_cognito_auth_sess_t *ngx_http_cognito_auth_session_open(
+    ngx_http_request_t *r, ngx_http_cognito_auth_cookie_t *ck);
+static ngx_int_t ngx_http_cognito_auth_session_strip(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck);
+static ngx_uint_t ngx_http_cognito_auth_ours(ngx_http_cognito_auth_cookie_t *ck,
+    u_char *name, size_t len);
 static char *ngx_http_cognito_auth_signin_secret(ngx_conf_t *cf,
     ngx_http_cognito_auth_signin_t *si, ngx_str_t *path);
 static void ngx_http_cognito_auth_cb_cleanup(void *data);
@@ -160,6 +180,7 @@ ngx_http_cognito_auth_session_create_conf(ngx_conf_t *cf)
     sc->signin = NGX_CONF_UNSET_PTR;
     sc->api = NGX_CONF_UNSET_PTR;
     sc->cookie = NGX_CONF_UNSET_PTR;
+    sc->bearer = NGX_CONF_UNSET_UINT;
 
     return sc;
 }
@@ -179,6 +200,7 @@ ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
     ngx_conf_merge_ptr_value(sc->api, psc->api, NULL);
     ngx_conf_merge_ptr_value(sc->cookie, psc->cookie,
                              &ngx_http_cognito_auth_default_cookie);
+    ngx_conf_merge_uint_value(sc->bearer, psc->bearer, 0);
 
     if (sc->callback
         && (sc->signin == NULL || sc->signin->pool->token_uri.len == 0))
@@ -440,6 +462,8 @@ ngx_http_cognito_auth_signin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    si->use = COGNITO_USE_ACCESS;
+
     ngx_str_set(&openid, "openid");
 
     if (ngx_http_cognito_auth_signin_scope(cf, si, &openid) != NGX_CONF_OK) {
@@ -556,6 +580,14 @@ ngx_http_cognito_auth_signin_param(ngx_conf_t *cf,
         v.len = arg->len - 19;
 
         return ngx_http_cognito_auth_signin_secret(cf, si, &v);
+    }
+
+    if (ngx_strcmp(arg->data, "session_token=access") == 0
+        || ngx_strcmp(arg->data, "session_token=id") == 0)
+    {
+        si->use = (arg->data[14] == 'a') ? COGNITO_USE_ACCESS
+                                         : COGNITO_USE_ID;
+        return NGX_CONF_OK;
     }
 
     if (ngx_strncmp(arg->data, "scope=", 6) == 0) {
@@ -1943,4 +1975,334 @@ ngx_http_cognito_auth_redirect(ngx_http_request_t *r, ngx_str_t *url)
     r->headers_out.location = h;
 
     return NGX_HTTP_MOVED_TEMPORARILY;
+}
+
+
+/* cognito_auth_session_bearer off | access | id; */
+
+char *
+ngx_http_cognito_auth_session_bearer(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t  *value;
+
+    if (calcf->session->bearer != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        calcf->session->bearer = 0;
+
+    } else if (ngx_strcmp(value[1].data, "access") == 0) {
+        calcf->session->bearer = COGNITO_USE_ACCESS;
+
+    } else if (ngx_strcmp(value[1].data, "id") == 0) {
+        calcf->session->bearer = COGNITO_USE_ID;
+
+    } else {
+        return "must be \"off\", \"access\" or \"id\"";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Where sign-in is on, the session's token (access, or id with
+ * session_token=id) is the request's token: NGX_OK and *token, or
+ * NGX_DECLINED when there is no session (or none that opens: logged), so
+ * that the location's own source is read; NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_session_token(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token)
+{
+    ngx_http_cognito_auth_ctx_t           *ctx;
+    ngx_http_cognito_auth_sess_t          *sess;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+
+    if (sc->signin == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_cognito_auth_module);
+
+    sess = (ctx != NULL) ? ctx->session : NULL;
+
+    if (sess == NULL) {
+        sess = ngx_http_cognito_auth_session_open(r->main, sc->cookie);
+        if (sess == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ctx != NULL) {
+            ctx->session = sess;
+        }
+    }
+
+    if (sess->status != COGNITO_SESSION_OK) {
+        return NGX_DECLINED;
+    }
+
+    *token = (sc->signin->use == COGNITO_USE_ID) ? sess->id : sess->access;
+
+    return NGX_OK;
+}
+
+
+static ngx_http_cognito_auth_sess_t *
+ngx_http_cognito_auth_session_open(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck)
+{
+    char                               *joined;
+    size_t                              len;
+    cognito_chunks_t                    c;
+    cognito_tokens_t                    t;
+    ngx_table_elt_t                    *h;
+    ngx_http_cognito_auth_sess_t       *sess;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    sess = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_sess_t));
+    joined = ngx_pnalloc(r->pool, COGNITO_SEALED_MAX);
+
+    if (sess == NULL || joined == NULL) {
+        return NULL;
+    }
+
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    cognito_chunks_init(&c, (const char *) ck->name.data, ck->name.len);
+
+    for (h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, NULL);
+         h != NULL;
+         h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, h))
+    {
+        cognito_chunks_scan(&c, (const char *) h->value.data, h->value.len);
+    }
+
+    sess->status = cognito_chunks_join(&c, joined, &len);
+
+    if (sess->status == COGNITO_SESSION_OK) {
+        sess->status = cognito_tokens_open(camcf->session_keys, joined, len,
+                                           ngx_time(), &t);
+    }
+
+    if (sess->status != COGNITO_SESSION_OK) {
+        if (sess->status != COGNITO_SESSION_MISSING) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "cognito auth: session cookie refused: %s",
+                          cognito_session_msg(sess->status));
+        }
+
+        return sess;
+    }
+
+    sess->access.len = ngx_strlen(t.access_token);
+    sess->id.len = ngx_strlen(t.id_token);
+    sess->expires = (time_t) t.expires;
+
+    sess->access.data = ngx_pnalloc(r->pool,
+                                    sess->access.len + sess->id.len);
+    if (sess->access.data == NULL) {
+        cognito_tokens_clear(&t);
+        return NULL;
+    }
+
+    sess->id.data = ngx_cpymem(sess->access.data, t.access_token,
+                               sess->access.len);
+    ngx_memcpy(sess->id.data, t.id_token, sess->id.len);
+
+    cognito_tokens_clear(&t);
+
+    return sess;
+}
+
+
+/*
+ * Before the content phase of a main request where sign-in is on: the
+ * sign-in cookies leave the Cookie lines (the upstream, and the access
+ * log's $http_cookie, never see them), and with cognito_auth_session_bearer
+ * the session's token becomes Authorization when the request was let in
+ * with it
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_session_upstream(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf)
+{
+    u_char                                *p;
+    ngx_str_t                              value, *token;
+    ngx_table_elt_t                       *h;
+    ngx_http_cognito_auth_ctx_t           *ctx;
+    ngx_http_cognito_auth_sess_t          *sess;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+
+    if (sc->signin == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_cognito_auth_session_strip(r, sc->cookie) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_cognito_auth_module);
+    sess = (ctx != NULL) ? ctx->session : NULL;
+
+    if (sc->bearer == 0 || sess == NULL || sess->status != COGNITO_SESSION_OK
+        || !ctx->verdict.valid || ctx->verdict.status != NGX_OK
+        || (ctx->verdict.token.data != sess->access.data
+            && ctx->verdict.token.data != sess->id.data))
+    {
+        return NGX_OK;
+    }
+
+    token = (sc->bearer == COGNITO_USE_ID) ? &sess->id : &sess->access;
+
+    value.len = sizeof("Bearer ") - 1 + token->len;
+    value.data = ngx_pnalloc(r->pool, value.len);
+    if (value.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(value.data, "Bearer ", sizeof("Bearer ") - 1);
+    ngx_memcpy(p, token->data, token->len);
+
+    /* the client's own Authorization, if any, is this one now */
+
+    h = ngx_http_cognito_auth_header_in(r, "Authorization",
+                                        sizeof("Authorization") - 1, NULL);
+
+    if (h == NULL) {
+        h = ngx_http_cognito_auth_header(r->pool, &r->headers_in.headers,
+                                         "Authorization",
+                                         sizeof("Authorization") - 1, &value);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    h->value = value;
+    r->headers_in.authorization = h;
+
+    for (h = ngx_http_cognito_auth_header_in(r, "Authorization",
+                                             sizeof("Authorization") - 1, h);
+         h != NULL;
+         h = ngx_http_cognito_auth_header_in(r, "Authorization",
+                                             sizeof("Authorization") - 1, h))
+    {
+        h->value = value;
+    }
+
+    return NGX_OK;
+}
+
+
+/* name_N and name_login out of every Cookie line, the rest as it was */
+
+static ngx_int_t
+ngx_http_cognito_auth_session_strip(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck)
+{
+    u_char           *p, *e, *eq, *last, *out, *o;
+    ngx_table_elt_t  *h;
+
+    for (h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, NULL);
+         h != NULL;
+         h = ngx_http_cognito_auth_header_in(r, "Cookie",
+                                             sizeof("Cookie") - 1, h))
+    {
+        out = NULL;
+        o = NULL;
+        last = h->value.data + h->value.len;
+
+        for (p = h->value.data; p < last; p = e + 1) {
+            while (p < last && (*p == ' ' || *p == '\t')) {
+                p++;
+            }
+
+            e = ngx_strlchr(p, last, ';');
+            if (e == NULL) {
+                e = last;
+            }
+
+            eq = ngx_strlchr(p, e, '=');
+
+            if (eq != NULL && ngx_http_cognito_auth_ours(ck, p, eq - p)) {
+                if (out == NULL) {
+                    out = ngx_pnalloc(r->pool, h->value.len);
+                    if (out == NULL) {
+                        return NGX_ERROR;
+                    }
+
+                    o = ngx_cpymem(out, h->value.data, p - h->value.data);
+
+                    /* what was kept so far ends without "; " */
+
+                    while (o > out && (o[-1] == ' ' || o[-1] == ';')) {
+                        o--;
+                    }
+                }
+
+                continue;
+            }
+
+            if (out != NULL && e > p) {
+                if (o > out) {
+                    o = ngx_cpymem(o, "; ", 2);
+                }
+
+                o = ngx_cpymem(o, p, e - p);
+            }
+        }
+
+        if (out != NULL) {
+            h->value.data = out;
+            h->value.len = o - out;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* name_login, or name_N with N a decimal number */
+
+static ngx_uint_t
+ngx_http_cognito_auth_ours(ngx_http_cognito_auth_cookie_t *ck, u_char *name,
+    size_t len)
+{
+    size_t  i;
+
+    if (len == ck->login.len
+        && ngx_strncmp(name, ck->login.data, len) == 0)
+    {
+        return 1;
+    }
+
+    if (len <= ck->name.len + 1
+        || ngx_strncmp(name, ck->name.data, ck->name.len) != 0
+        || name[ck->name.len] != '_')
+    {
+        return 0;
+    }
+
+    for (i = ck->name.len + 1; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9') {
+            return 0;
+        }
+    }
+
+    return 1;
 }
