@@ -1089,6 +1089,30 @@ cognito_tokens_take(cognito_tokens_t *t, json_t *id, json_t *at, json_t *rt)
 }
 
 
+cognito_session_e
+cognito_tokens_set_refresh(cognito_tokens_t *t, const char *rt, size_t len)
+{
+    char  *s;
+
+    s = malloc(len + 1);
+    if (s == NULL) {
+        return COGNITO_SESSION_NOMEM;
+    }
+
+    memcpy(s, rt, len);
+    s[len] = '\0';
+
+    if (t->refresh_token != NULL) {
+        memset(t->refresh_token, 0, strlen(t->refresh_token));
+        free(t->refresh_token);
+    }
+
+    t->refresh_token = s;
+
+    return COGNITO_SESSION_OK;
+}
+
+
 void
 cognito_tokens_clear(cognito_tokens_t *t)
 {

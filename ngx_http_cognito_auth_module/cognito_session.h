@@ -128,6 +128,10 @@ cognito_session_e cognito_tokens_parse(const char *json, size_t len,
     cognito_tokens_t *t, char error[64]);
 void cognito_tokens_clear(cognito_tokens_t *t);
 
+/* a copy of rt as t's refresh token (a refresh answer without one) */
+cognito_session_e cognito_tokens_set_refresh(cognito_tokens_t *t,
+    const char *rt, size_t len);
+
 /* the session, sealed; opening checks expires against now */
 cognito_session_e cognito_tokens_seal(const cognito_session_keys_t *keys,
     const cognito_tokens_t *t, char **out, size_t *out_len);

@@ -156,6 +156,13 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         return ngx_http_cognito_auth_signin_callback(r, calcf, ctx);
     }
 
+    /* a session about to expire is refreshed first (_session.c) */
+
+    rc = ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     /*
      * Every request that reaches a protected location is checked, also
      * after an internal redirect (error_page, try_files, index,

@@ -21,6 +21,7 @@
 #define NGX_HTTP_COGNITO_AUTH_LOGIN_TTL     600      /* the state cookie */
 #define NGX_HTTP_COGNITO_AUTH_SESSION_TTL   28800    /* 8h */
 #define NGX_HTTP_COGNITO_AUTH_KEY_FILE_MAX  4096
+#define NGX_HTTP_COGNITO_AUTH_REFRESH_EARLY 60       /* seconds */
 
 
 /* cognito_auth_signin pool client_id=ID redirect_uri=URL [scope=...] */
@@ -62,6 +63,8 @@ typedef struct {
     cognito_session_e                   status;
     ngx_str_t                           access;
     ngx_str_t                           id;
+    ngx_str_t                           refresh;       /* empty: none */
+    time_t                              created;
     time_t                              expires;
 } ngx_http_cognito_auth_sess_t;
 
@@ -76,6 +79,9 @@ typedef enum {
 
 typedef struct {
     ngx_http_cognito_auth_cb_e          phase;
+    ngx_uint_t                          refresh;  /* a refresh, not a
+                                                     callback */
+    ngx_uint_t                          finished;
     cognito_login_t                     login;
     cognito_tokens_t                    tokens;
     cognito_token_t                    *id;
@@ -152,6 +158,16 @@ static ngx_int_t ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
     ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
+    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_sess_t *sess);
+static ngx_uint_t ngx_http_cognito_auth_refresh_due(
+    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_sess_t *sess);
+static ngx_int_t ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb,
+    ngx_http_cognito_auth_sess_t *sess);
+static ngx_int_t ngx_http_cognito_auth_sess_copy(ngx_http_request_t *r,
+    ngx_http_cognito_auth_sess_t *sess, cognito_tokens_t *t);
 static ngx_int_t ngx_http_cognito_auth_cb_session(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb);
 static ngx_int_t ngx_http_cognito_auth_session_set(ngx_http_request_t *r,
@@ -1308,7 +1324,12 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
         cb->phase = NGX_HTTP_COGNITO_AUTH_CB_VERIFY;
     }
 
-    return ngx_http_cognito_auth_cb_verify(r, calcf, ctx, cb);
+    rc = ngx_http_cognito_auth_cb_verify(r, calcf, ctx, cb);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_cognito_auth_cb_session(r, calcf, cb);
 }
 
 
@@ -1697,8 +1718,9 @@ ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
 
 
 /*
- * The id token with the pool's keys and rules, for this client, with
- * the login's nonce; then the session
+ * The id token with the pool's keys and rules, for this client, with the
+ * login's nonce (not for a refresh): NGX_OK, NGX_AGAIN while keys load,
+ * or the status to answer with
  */
 
 static ngx_int_t
@@ -1753,14 +1775,18 @@ ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
         goto refused;
     }
 
-    if (!cognito_token_claim_string(cb->id, "nonce", &nonce, &len)
-        || !cognito_same(nonce, len, cb->login.nonce, COGNITO_RANDOM_LEN))
+    /* a refreshed id token carries no nonce: it is bound by the session */
+
+    if (!cb->refresh
+        && (!cognito_token_claim_string(cb->id, "nonce", &nonce, &len)
+            || !cognito_same(nonce, len, cb->login.nonce,
+                             COGNITO_RANDOM_LEN)))
     {
         err.msg = "nonce missing or not this sign-in's";
         goto refused;
     }
 
-    return ngx_http_cognito_auth_cb_session(r, calcf, cb);
+    return NGX_OK;
 
 refused:
 
@@ -2106,20 +2132,10 @@ ngx_http_cognito_auth_session_open(ngx_http_request_t *r,
         return sess;
     }
 
-    sess->access.len = ngx_strlen(t.access_token);
-    sess->id.len = ngx_strlen(t.id_token);
-    sess->expires = (time_t) t.expires;
-
-    sess->access.data = ngx_pnalloc(r->pool,
-                                    sess->access.len + sess->id.len);
-    if (sess->access.data == NULL) {
+    if (ngx_http_cognito_auth_sess_copy(r, sess, &t) != NGX_OK) {
         cognito_tokens_clear(&t);
         return NULL;
     }
-
-    sess->id.data = ngx_cpymem(sess->access.data, t.access_token,
-                               sess->access.len);
-    ngx_memcpy(sess->id.data, t.id_token, sess->id.len);
 
     cognito_tokens_clear(&t);
 
@@ -2305,4 +2321,258 @@ ngx_http_cognito_auth_ours(ngx_http_cognito_auth_cookie_t *ck, u_char *name,
     }
 
     return 1;
+}
+
+
+/* the tokens into the request's pool, as the session of this request */
+
+static ngx_int_t
+ngx_http_cognito_auth_sess_copy(ngx_http_request_t *r,
+    ngx_http_cognito_auth_sess_t *sess, cognito_tokens_t *t)
+{
+    u_char  *p;
+
+    sess->access.len = ngx_strlen(t->access_token);
+    sess->id.len = ngx_strlen(t->id_token);
+    sess->refresh.len = t->refresh_token ? ngx_strlen(t->refresh_token) : 0;
+    sess->created = (time_t) t->created;
+    sess->expires = (time_t) t->expires;
+
+    p = ngx_pnalloc(r->pool,
+                    sess->access.len + sess->id.len + sess->refresh.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    sess->access.data = p;
+    sess->id.data = ngx_cpymem(p, t->access_token, sess->access.len);
+    sess->refresh.data = ngx_cpymem(sess->id.data, t->id_token,
+                                    sess->id.len);
+
+    if (sess->refresh.len) {
+        ngx_memcpy(sess->refresh.data, t->refresh_token, sess->refresh.len);
+    }
+
+    sess->status = COGNITO_SESSION_OK;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Before the pipeline, where sign-in is on and the pool has token=: a
+ * session whose token expires within a minute is refreshed with its
+ * refresh token (a subrequest, then the new id token checked as at the
+ * callback, without a nonce), and the request goes on with the new
+ * token and sets the new session cookie.  A refresh that fails leaves no
+ * session: the request is then answered as without one (sign-in).
+ * NGX_DECLINED to go on, NGX_AGAIN while waiting, NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_session_refresh(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_int_t                        rc;
+    ngx_str_t                        token;
+    ngx_http_cognito_auth_cb_t      *cb;
+    ngx_http_cognito_auth_sess_t    *sess;
+    ngx_http_cognito_auth_signin_t  *si;
+
+    si = calcf->session->signin;
+
+    if (si == NULL || r != r->main || si->pool->token_uri.len == 0) {
+        return NGX_DECLINED;
+    }
+
+    cb = ctx->signin;
+
+    if (cb == NULL) {
+        /* opens the session once, into ctx->session */
+
+        rc = ngx_http_cognito_auth_session_token(r, calcf, &token);
+        sess = ctx->session;
+
+        if (rc != NGX_OK || sess == NULL || sess->refresh.len == 0
+            || !ngx_http_cognito_auth_refresh_due(si, sess))
+        {
+            return rc == NGX_ERROR ? NGX_ERROR : NGX_DECLINED;
+        }
+
+        return ngx_http_cognito_auth_refresh_start(r, si, ctx, sess);
+    }
+
+    if (!cb->refresh || cb->finished) {
+        return NGX_DECLINED;
+    }
+
+    sess = ctx->session;
+
+    if (cb->phase == NGX_HTTP_COGNITO_AUTH_CB_EXCHANGE) {
+        if (!cb->done) {
+            return NGX_AGAIN;
+        }
+
+        ctx->signin_sr = NULL;
+
+        rc = ngx_http_cognito_auth_cb_tokens(r, calcf, cb);
+        if (rc != NGX_OK) {
+            goto failed;
+        }
+
+        cb->phase = NGX_HTTP_COGNITO_AUTH_CB_VERIFY;
+    }
+
+    rc = ngx_http_cognito_auth_cb_verify(r, calcf, ctx, cb);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    if (rc == NGX_OK) {
+        cb->finished = 1;
+        return ngx_http_cognito_auth_refresh_done(r, calcf, cb, sess);
+    }
+
+failed:
+
+    cb->finished = 1;
+    sess->status = COGNITO_SESSION_EXPIRED;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: session refresh with pool \"%V\" failed",
+                  &si->pool->name);
+
+    return rc == NGX_ERROR ? NGX_ERROR : NGX_DECLINED;
+}
+
+
+/* the session's token (the one the pipeline checks) ends within a minute */
+
+static ngx_uint_t
+ngx_http_cognito_auth_refresh_due(ngx_http_cognito_auth_signin_t *si,
+    ngx_http_cognito_auth_sess_t *sess)
+{
+    time_t            exp;
+    ngx_str_t        *token;
+    cognito_err_t     err;
+    cognito_token_t  *tok;
+
+    token = (si->use == COGNITO_USE_ID) ? &sess->id : &sess->access;
+
+    if (cognito_token_parse((const char *) token->data, token->len,
+                            COGNITO_ALG_RS256|COGNITO_ALG_RS384
+                            |COGNITO_ALG_RS512, &tok, &err)
+        != COGNITO_OK)
+    {
+        return 0;
+    }
+
+    exp = cognito_token_exp(tok);
+    cognito_token_free(tok);
+
+    return exp - ngx_time() < NGX_HTTP_COGNITO_AUTH_REFRESH_EARLY;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
+    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_sess_t *sess)
+{
+    u_char                      *p;
+    size_t                       len;
+    ngx_str_t                    body;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_cognito_auth_cb_t  *cb;
+
+    cb = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_cb_t));
+    if (cb == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_cognito_auth_cb_cleanup;
+    cln->data = cb;
+
+    cb->refresh = 1;
+    ctx->signin = cb;
+
+    /* a refresh token is base64url and dots: no escaping needed */
+
+    len = sizeof("grant_type=refresh_token&client_id=") - 1
+          + si->client_id.len + sizeof("&refresh_token=") - 1
+          + sess->refresh.len;
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(body.data, "grant_type=refresh_token&client_id=%V"
+                    "&refresh_token=%V", &si->client_id, &sess->refresh);
+    body.len = p - body.data;
+
+    return ngx_http_cognito_auth_token_request(r, si, ctx, cb, &body);
+}
+
+
+/*
+ * The new tokens are this request's session; the refresh token is kept
+ * unless a new one came (rotation); the session's end does not move
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_cb_t *cb,
+    ngx_http_cognito_auth_sess_t *sess)
+{
+    char                                  *sealed;
+    size_t                                 len;
+    ngx_str_t                              value;
+    cognito_session_e                      rc;
+    ngx_http_cognito_auth_main_conf_t     *camcf;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+
+    if (cb->tokens.refresh_token == NULL
+        && cognito_tokens_set_refresh(&cb->tokens,
+                                      (const char *) sess->refresh.data,
+                                      sess->refresh.len)
+           != COGNITO_SESSION_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    cb->tokens.created = sess->created;
+    cb->tokens.expires = sess->expires;
+
+    rc = cognito_tokens_seal(camcf->session_keys, &cb->tokens, &sealed, &len);
+
+    if (rc != COGNITO_SESSION_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: session refresh: %s",
+                      cognito_session_msg(rc));
+        sess->status = COGNITO_SESSION_EXPIRED;
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_cognito_auth_sealed(r, sealed, len, &value) != NGX_OK
+        || ngx_http_cognito_auth_session_set(r, sc->cookie, &value) != NGX_OK
+        || ngx_http_cognito_auth_sess_copy(r, sess, &cb->tokens) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: session refreshed with pool \"%V\"",
+                  &sc->signin->pool->name);
+
+    return NGX_DECLINED;
 }

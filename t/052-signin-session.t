@@ -143,7 +143,7 @@ GET /app/
 
 
 
-=== TEST 6: a session whose access token expired: sign in again
+=== TEST 6: a session whose access token expired, with no refresh token: sign in again
 --- config
     cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
     location /app/ {
@@ -153,7 +153,7 @@ GET /app/
 --- request
 GET /app/
 --- more_headers eval
-"Cookie: cognito_session_0=" . main::session(at => Cognito::access_token(exp => time - 10))
+"Cookie: cognito_session_0=" . main::session(at => Cognito::access_token(exp => time - 10), rt => undef)
 --- error_code: 302
 --- response_headers_like
 Location: https://auth\.example\.com/oauth2/authorize\?.*

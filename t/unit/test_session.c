@@ -717,6 +717,10 @@ t_tokens(void)
     t_ok(u.id_token == NULL, "an expired session gives no token");
     cognito_session_free(s);
 
+    t_sc(cognito_tokens_set_refresh(&t, "r.otated", 8), COGNITO_SESSION_OK,
+         "a rotated refresh token replaces the old");
+    t_ok(strcmp(t.refresh_token, "r.otated") == 0, "rotated: the new one");
+
     free(t.refresh_token);
     t.refresh_token = NULL;
 
