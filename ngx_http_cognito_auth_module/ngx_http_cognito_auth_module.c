@@ -224,6 +224,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cognito_auth_signin_logout"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_cognito_auth_signin_logout_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cognito_auth_session_bearer"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_cognito_auth_session_bearer,

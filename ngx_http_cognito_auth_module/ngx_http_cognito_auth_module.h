@@ -406,6 +406,8 @@ ngx_int_t ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 char *ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+char *ngx_http_cognito_auth_signin_logout_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_cognito_auth_session_token(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token);
 ngx_int_t ngx_http_cognito_auth_session_refresh(ngx_http_request_t *r,

@@ -47,12 +47,20 @@ typedef struct {
 } ngx_http_cognito_auth_cookie_t;
 
 
+/* cognito_auth_signin_logout logout_uri=URL [revoke=URI] */
+typedef struct {
+    ngx_http_complex_value_t            logout_uri;
+    ngx_str_t                           revoke;
+} ngx_http_cognito_auth_logout_t;
+
+
 struct ngx_http_cognito_auth_session_conf_s {
     ngx_http_cognito_auth_signin_t     *signin;        /* NULL: off */
     ngx_http_complex_value_t           *api;           /* NULL: Accept and
                                                           Sec-Fetch-Mode */
     ngx_http_cognito_auth_cookie_t     *cookie;
     ngx_uint_t                          callback;      /* not inherited */
+    ngx_http_cognito_auth_logout_t     *logout;        /* not inherited */
     ngx_uint_t                          bearer;        /* 0, COGNITO_USE_* */
 };
 
@@ -136,6 +144,8 @@ static ngx_uint_t ngx_http_cognito_auth_ours(ngx_http_cognito_auth_cookie_t *ck,
     u_char *name, size_t len);
 static char *ngx_http_cognito_auth_signin_secret(ngx_conf_t *cf,
     ngx_http_cognito_auth_signin_t *si, ngx_str_t *path);
+static ngx_http_cognito_auth_cb_t *ngx_http_cognito_auth_cb_new(
+    ngx_http_request_t *r, ngx_http_cognito_auth_ctx_t *ctx);
 static void ngx_http_cognito_auth_cb_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_cb_start(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
@@ -149,8 +159,9 @@ static ngx_int_t ngx_http_cognito_auth_cb_exchange(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
     ngx_http_cognito_auth_cb_t *cb, ngx_str_t *code);
 static ngx_int_t ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
-    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *body);
+    ngx_http_cognito_auth_signin_t *si, ngx_str_t *uri,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_cb_t *cb,
+    ngx_str_t *body);
 static ngx_int_t ngx_http_cognito_auth_token_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
@@ -158,6 +169,14 @@ static ngx_int_t ngx_http_cognito_auth_cb_tokens(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
     ngx_http_cognito_auth_cb_t *cb);
+static ngx_int_t ngx_http_cognito_auth_logout(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_logout_revoke(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx);
+static ngx_int_t ngx_http_cognito_auth_logout_done(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+static ngx_int_t ngx_http_cognito_auth_cookies_clear(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck);
 static ngx_int_t ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
     ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
     ngx_http_cognito_auth_sess_t *sess);
@@ -225,6 +244,13 @@ ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
                            "cognito_auth_signin_callback needs "
                            "cognito_auth_signin here, with a pool that has "
                            "token=");
+        return NGX_CONF_ERROR;
+    }
+
+    if (sc->logout != NULL && sc->signin == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_signin_logout needs "
+                           "cognito_auth_signin here");
         return NGX_CONF_ERROR;
     }
 
@@ -1256,11 +1282,13 @@ ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
 }
 
 
+/* the callback and the logout locations need no token */
+
 ngx_uint_t
 ngx_http_cognito_auth_signin_callback_here(
     ngx_http_cognito_auth_loc_conf_t *calcf)
 {
-    return calcf->session->callback;
+    return calcf->session->callback || calcf->session->logout != NULL;
 }
 
 
@@ -1277,11 +1305,14 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
 {
     ngx_int_t                    rc;
-    ngx_pool_cleanup_t          *cln;
     ngx_http_cognito_auth_cb_t  *cb;
 
     if (r != r->main) {
         return NGX_HTTP_NOT_FOUND;
+    }
+
+    if (calcf->session->logout != NULL) {
+        return ngx_http_cognito_auth_logout(r, calcf, ctx);
     }
 
     cb = ctx->signin;
@@ -1291,20 +1322,10 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
             return NGX_HTTP_NOT_ALLOWED;
         }
 
-        cb = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_cb_t));
+        cb = ngx_http_cognito_auth_cb_new(r, ctx);
         if (cb == NULL) {
             return NGX_ERROR;
         }
-
-        cln = ngx_pool_cleanup_add(r->pool, 0);
-        if (cln == NULL) {
-            return NGX_ERROR;
-        }
-
-        cln->handler = ngx_http_cognito_auth_cb_cleanup;
-        cln->data = cb;
-
-        ctx->signin = cb;
 
         return ngx_http_cognito_auth_cb_start(r, calcf, ctx, cb);
     }
@@ -1330,6 +1351,34 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
     }
 
     return ngx_http_cognito_auth_cb_session(r, calcf, cb);
+}
+
+
+/* a callback's, refresh's or logout's state, as the request's */
+
+static ngx_http_cognito_auth_cb_t *
+ngx_http_cognito_auth_cb_new(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_cognito_auth_cb_t  *cb;
+
+    cb = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_cb_t));
+    if (cb == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_cognito_auth_cb_cleanup;
+    cln->data = cb;
+
+    ctx->signin = cb;
+
+    return cb;
 }
 
 
@@ -1524,14 +1573,16 @@ ngx_http_cognito_auth_cb_exchange(ngx_http_request_t *r,
 
     body.len = p - body.data;
 
-    return ngx_http_cognito_auth_token_request(r, si, ctx, cb, &body);
+    return ngx_http_cognito_auth_token_request(r, si, &si->pool->token_uri,
+                                               ctx, cb, &body);
 }
 
 
 static ngx_int_t
 ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
-    ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_http_cognito_auth_cb_t *cb, ngx_str_t *body)
+    ngx_http_cognito_auth_signin_t *si, ngx_str_t *uri,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_cb_t *cb,
+    ngx_str_t *body)
 {
     ngx_buf_t                   *b;
     ngx_str_t                    v;
@@ -1549,7 +1600,7 @@ ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
     ps->handler = ngx_http_cognito_auth_token_done;
     ps->data = cb;
 
-    if (ngx_http_subrequest(r, &si->pool->token_uri, NULL, &sr, ps,
+    if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
                             NGX_HTTP_SUBREQUEST_IN_MEMORY
                             |NGX_HTTP_SUBREQUEST_WAITED)
         != NGX_OK)
@@ -1868,7 +1919,7 @@ ngx_http_cognito_auth_session_set(ngx_http_request_t *r,
     ngx_table_elt_t   *h;
 
     n = cognito_chunks_count(value->len);
-    if (n == 0) {
+    if (n == 0 && value->len != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: sign-in: the session needs more than "
                       "%d cookies", COGNITO_CHUNKS_MAX);
@@ -2483,24 +2534,14 @@ ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
     u_char                      *p;
     size_t                       len;
     ngx_str_t                    body;
-    ngx_pool_cleanup_t          *cln;
     ngx_http_cognito_auth_cb_t  *cb;
 
-    cb = ngx_pcalloc(r->pool, sizeof(ngx_http_cognito_auth_cb_t));
+    cb = ngx_http_cognito_auth_cb_new(r, ctx);
     if (cb == NULL) {
         return NGX_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_cognito_auth_cb_cleanup;
-    cln->data = cb;
-
     cb->refresh = 1;
-    ctx->signin = cb;
 
     /* a refresh token is base64url and dots: no escaping needed */
 
@@ -2517,7 +2558,8 @@ ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
                     "&refresh_token=%V", &si->client_id, &sess->refresh);
     body.len = p - body.data;
 
-    return ngx_http_cognito_auth_token_request(r, si, ctx, cb, &body);
+    return ngx_http_cognito_auth_token_request(r, si, &si->pool->token_uri,
+                                               ctx, cb, &body);
 }
 
 
@@ -2575,4 +2617,234 @@ ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
                   &sc->signin->pool->name);
 
     return NGX_DECLINED;
+}
+
+
+/* cognito_auth_signin_logout logout_uri=URL [revoke=URI]; */
+
+char *
+ngx_http_cognito_auth_signin_logout_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cognito_auth_loc_conf_t *calcf = conf;
+
+    ngx_str_t                       *value, v;
+    ngx_uint_t                       i;
+    ngx_http_cognito_auth_logout_t  *lo;
+
+    if (calcf->session->logout != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    lo = ngx_pcalloc(cf->pool, sizeof(ngx_http_cognito_auth_logout_t));
+    if (lo == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "logout_uri=", 11) == 0) {
+            v.data = value[i].data + 11;
+            v.len = value[i].len - 11;
+
+            if (v.len == 0) {
+                break;
+            }
+
+            if (ngx_http_cognito_auth_session_value(cf, &v, &lo->logout_uri)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "revoke=", 7) == 0
+            && value[i].len > 7 && value[i].data[7] == '/')
+        {
+            lo->revoke.data = value[i].data + 7;
+            lo->revoke.len = value[i].len - 7;
+            continue;
+        }
+
+        break;
+    }
+
+    if (i < cf->args->nelts || lo->logout_uri.value.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_signin_logout takes "
+                           "logout_uri=URL and an optional revoke=/location");
+        return NGX_CONF_ERROR;
+    }
+
+    calcf->session->logout = lo;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Logout: the refresh token revoked first when revoke= names the
+ * location that proxies to /oauth2/revoke (its failure is logged, the
+ * logout goes on), then every sign-in cookie cleared and a 302 to the
+ * pool's /logout with client_id and logout_uri (Cognito's parameters)
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_logout(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    ngx_http_cognito_auth_cb_t  *cb;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    cb = ctx->signin;
+
+    if (cb == NULL) {
+        if (calcf->session->logout->revoke.len == 0) {
+            return ngx_http_cognito_auth_logout_done(r, calcf);
+        }
+
+        return ngx_http_cognito_auth_logout_revoke(r, calcf, ctx);
+    }
+
+    if (!cb->done) {
+        return NGX_AGAIN;
+    }
+
+    ctx->signin_sr = NULL;
+
+    if (cb->status != NGX_HTTP_OK
+        || (cb->rc != NGX_OK && cb->rc != NGX_DONE))
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "cognito auth: logout: revoking the refresh token "
+                      "failed (%ui), signing out anyway", cb->status);
+
+    } else {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: logout: refresh token revoked");
+    }
+
+    return ngx_http_cognito_auth_logout_done(r, calcf);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_logout_revoke(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx)
+{
+    u_char                           *p;
+    ngx_int_t                         rc;
+    ngx_str_t                         body, token;
+    ngx_http_cognito_auth_cb_t       *cb;
+    ngx_http_cognito_auth_sess_t     *sess;
+    ngx_http_cognito_auth_signin_t   *si;
+
+    si = calcf->session->signin;
+
+    rc = ngx_http_cognito_auth_session_token(r, calcf, &token);
+    sess = ctx->session;
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK || sess == NULL || sess->refresh.len == 0) {
+        return ngx_http_cognito_auth_logout_done(r, calcf);
+    }
+
+    cb = ngx_http_cognito_auth_cb_new(r, ctx);
+    if (cb == NULL) {
+        return NGX_ERROR;
+    }
+
+    body.data = ngx_pnalloc(r->pool, sizeof("token=&client_id=") - 1
+                                     + sess->refresh.len
+                                     + si->client_id.len);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(body.data, "token=%V&client_id=%V", &sess->refresh,
+                    &si->client_id);
+    body.len = p - body.data;
+
+    /* the same request as the token exchange's, to revoke= */
+
+    return ngx_http_cognito_auth_token_request(r, si,
+                                               &calcf->session->logout->revoke,
+                                               ctx, cb, &body);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_logout_done(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf)
+{
+    u_char                                *p;
+    size_t                                 len;
+    ngx_str_t                              url, back;
+    ngx_http_cognito_auth_signin_t        *si;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    sc = calcf->session;
+    si = sc->signin;
+
+    if (ngx_http_cognito_auth_cookies_clear(r, sc->cookie) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_complex_value(r, &sc->logout->logout_uri, &back) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    len = si->pool->domain.len + sizeof("/logout?client_id=") - 1
+          + si->client_id.len + sizeof("&logout_uri=") - 1
+          + back.len + 2 * ngx_escape_uri(NULL, back.data, back.len,
+                                          NGX_ESCAPE_URI_COMPONENT);
+
+    url.data = ngx_pnalloc(r->pool, len);
+    if (url.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(url.data, "%V/logout?client_id=%V&logout_uri=",
+                    &si->pool->domain, &si->client_id);
+    p = (u_char *) ngx_escape_uri(p, back.data, back.len,
+                                  NGX_ESCAPE_URI_COMPONENT);
+    url.len = p - url.data;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: signed out of pool \"%V\"",
+                  &si->pool->name);
+
+    return ngx_http_cognito_auth_redirect(r, &url);
+}
+
+
+/* every sign-in cookie the request carries, expired */
+
+static ngx_int_t
+ngx_http_cognito_auth_cookies_clear(ngx_http_request_t *r,
+    ngx_http_cognito_auth_cookie_t *ck)
+{
+    ngx_str_t  empty;
+
+    ngx_str_null(&empty);
+
+    if (ngx_http_cognito_auth_set_cookie(r, ck, &ck->login, &empty, 0)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* an empty session: no chunk kept, every chunk sent expired */
+
+    return ngx_http_cognito_auth_session_set(r, ck, &empty);
 }
