@@ -85,10 +85,15 @@ typedef enum {
 } ngx_http_cognito_auth_cb_e;
 
 
+/* what the state is for: one a request, never taken for another */
+#define NGX_HTTP_COGNITO_AUTH_CB_CALLBACK   1
+#define NGX_HTTP_COGNITO_AUTH_CB_REFRESH    2
+#define NGX_HTTP_COGNITO_AUTH_CB_LOGOUT     3
+
+
 typedef struct {
     ngx_http_cognito_auth_cb_e          phase;
-    ngx_uint_t                          refresh;  /* a refresh, not a
-                                                     callback */
+    ngx_uint_t                          kind;     /* _CB_CALLBACK, ... */
     ngx_uint_t                          finished;
     cognito_login_t                     login;
     cognito_tokens_t                    tokens;
@@ -145,7 +150,7 @@ static ngx_uint_t ngx_http_cognito_auth_ours(ngx_http_cognito_auth_cookie_t *ck,
 static char *ngx_http_cognito_auth_signin_secret(ngx_conf_t *cf,
     ngx_http_cognito_auth_signin_t *si, ngx_str_t *path);
 static ngx_http_cognito_auth_cb_t *ngx_http_cognito_auth_cb_new(
-    ngx_http_request_t *r, ngx_http_cognito_auth_ctx_t *ctx);
+    ngx_http_request_t *r, ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t kind);
 static void ngx_http_cognito_auth_cb_cleanup(void *data);
 static ngx_int_t ngx_http_cognito_auth_cb_start(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
@@ -1322,12 +1327,19 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
             return NGX_HTTP_NOT_ALLOWED;
         }
 
-        cb = ngx_http_cognito_auth_cb_new(r, ctx);
+        cb = ngx_http_cognito_auth_cb_new(r, ctx,
+                                          NGX_HTTP_COGNITO_AUTH_CB_CALLBACK);
         if (cb == NULL) {
             return NGX_ERROR;
         }
 
         return ngx_http_cognito_auth_cb_start(r, calcf, ctx, cb);
+    }
+
+    /* reached again by an internal redirect after a refresh or logout */
+
+    if (cb->kind != NGX_HTTP_COGNITO_AUTH_CB_CALLBACK) {
+        return NGX_HTTP_NOT_FOUND;
     }
 
     if (cb->phase == NGX_HTTP_COGNITO_AUTH_CB_EXCHANGE) {
@@ -1358,7 +1370,7 @@ ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
 
 static ngx_http_cognito_auth_cb_t *
 ngx_http_cognito_auth_cb_new(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx)
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_uint_t kind)
 {
     ngx_pool_cleanup_t          *cln;
     ngx_http_cognito_auth_cb_t  *cb;
@@ -1376,6 +1388,7 @@ ngx_http_cognito_auth_cb_new(ngx_http_request_t *r,
     cln->handler = ngx_http_cognito_auth_cb_cleanup;
     cln->data = cb;
 
+    cb->kind = kind;
     ctx->signin = cb;
 
     return cb;
@@ -1828,7 +1841,7 @@ ngx_http_cognito_auth_cb_verify(ngx_http_request_t *r,
 
     /* a refreshed id token carries no nonce: it is bound by the session */
 
-    if (!cb->refresh
+    if (cb->kind == NGX_HTTP_COGNITO_AUTH_CB_CALLBACK
         && (!cognito_token_claim_string(cb->id, "nonce", &nonce, &len)
             || !cognito_same(nonce, len, cb->login.nonce,
                              COGNITO_RANDOM_LEN)))
@@ -2453,7 +2466,7 @@ ngx_http_cognito_auth_session_refresh(ngx_http_request_t *r,
         return ngx_http_cognito_auth_refresh_start(r, si, ctx, sess);
     }
 
-    if (!cb->refresh || cb->finished) {
+    if (cb->kind != NGX_HTTP_COGNITO_AUTH_CB_REFRESH || cb->finished) {
         return NGX_DECLINED;
     }
 
@@ -2536,12 +2549,10 @@ ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
     ngx_str_t                    body;
     ngx_http_cognito_auth_cb_t  *cb;
 
-    cb = ngx_http_cognito_auth_cb_new(r, ctx);
+    cb = ngx_http_cognito_auth_cb_new(r, ctx, NGX_HTTP_COGNITO_AUTH_CB_REFRESH);
     if (cb == NULL) {
         return NGX_ERROR;
     }
-
-    cb->refresh = 1;
 
     /* a refresh token is base64url and dots: no escaping needed */
 
@@ -2713,6 +2724,10 @@ ngx_http_cognito_auth_logout(ngx_http_request_t *r,
         return ngx_http_cognito_auth_logout_revoke(r, calcf, ctx);
     }
 
+    if (cb->kind != NGX_HTTP_COGNITO_AUTH_CB_LOGOUT) {
+        return ngx_http_cognito_auth_logout_done(r, calcf);
+    }
+
     if (!cb->done) {
         return NGX_AGAIN;
     }
@@ -2759,7 +2774,7 @@ ngx_http_cognito_auth_logout_revoke(ngx_http_request_t *r,
         return ngx_http_cognito_auth_logout_done(r, calcf);
     }
 
-    cb = ngx_http_cognito_auth_cb_new(r, ctx);
+    cb = ngx_http_cognito_auth_cb_new(r, ctx, NGX_HTTP_COGNITO_AUTH_CB_LOGOUT);
     if (cb == NULL) {
         return NGX_ERROR;
     }
