@@ -1,5 +1,6 @@
 # The pure-C core (cognito_util.c, cognito_json.c, cognito_jwt.c,
-# cognito_jwks.c, cognito_revoke.c): unit tests and fuzzing.
+# cognito_jwks.c, cognito_revoke.c, cognito_session.c): unit tests and
+# fuzzing.
 #
 # Included by the top-level Makefile; also works alone from the repo root:
 #
@@ -41,14 +42,14 @@ COGNITO_CORE_OUT      := $(COGNITO_CORE_BUILD)/plain
 endif
 
 COGNITO_CORE_NAMES    := cognito_util cognito_json cognito_jwt cognito_jwks \
-                         cognito_revoke
+                         cognito_revoke cognito_session
 COGNITO_CORE_HDRS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_SRC_DIR)/%.h)
 COGNITO_CORE_SRCS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_SRC_DIR)/%.c)
 COGNITO_CORE_OBJS     := $(COGNITO_CORE_NAMES:%=$(COGNITO_CORE_OUT)/%.o)
 
-COGNITO_UNIT_TESTS    := core json revoke
+COGNITO_UNIT_TESTS    := core json revoke session
 COGNITO_UNIT_BINS     := $(COGNITO_UNIT_TESTS:%=$(COGNITO_CORE_OUT)/test_%)
-COGNITO_FUZZ_TARGETS  := token json jwks revoke appsync
+COGNITO_FUZZ_TARGETS  := token json jwks revoke appsync session
 COGNITO_REPLAY_BINS   := $(COGNITO_FUZZ_TARGETS:%=$(COGNITO_CORE_OUT)/replay_%)
 COGNITO_FUZZ_OUT      := $(COGNITO_CORE_BUILD)/fuzz
 

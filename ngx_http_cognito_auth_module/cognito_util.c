@@ -4,8 +4,8 @@
  *
  * What the core files share: rejection code names, the error setter, the
  * algorithm names and base64 (base64url, and the standard alphabet read
- * as base64url).  cjose is used here only, for its base64url decoder (the
- * browser sign-in work gives it JWE).
+ * as base64url).  cjose serves its base64url decoder here (and JWE in
+ * cognito_session.c).
  */
 
 

@@ -3,7 +3,7 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * What the core files share: the rejection codes and the error struct,
- * the signature algorithm bits, and base64 (the only use of cjose).
+ * the signature algorithm bits, and base64 (with cjose's decoder).
  * cognito_util.c calls no other core file.
  */
 

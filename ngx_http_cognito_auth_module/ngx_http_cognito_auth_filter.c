@@ -8,12 +8,13 @@
  * HTTP module's postconfiguration comes before the write filter resets the
  * chain in a static build, and is lost).
  *
- * The body filter collects the body of a JWKS subrequest into the main
- * request's context.  The header and body filters replace nginx's HTML
- * page with a small JSON body when the response is the module's own
- * rejection: the status its access handler returned (401, 403, or 503
- * when a pool has no keys), sent by nginx from the access phase of the
- * location that rejected, with no error_page taking it over.
+ * The body filter collects the body of a JWKS subrequest, or of a
+ * sign-in token exchange, into the main request's context.  The header
+ * and body filters replace nginx's HTML page with a small JSON body when
+ * the response is the module's own rejection: the status its access
+ * handler returned (401, 403, or 503 when a pool has no keys), sent by
+ * nginx from the access phase of the location that rejected, with no
+ * error_page taking it over.
  */
 
 
@@ -200,8 +201,9 @@ ngx_http_cognito_auth_reject_body(ngx_http_request_t *r,
 
 
 /*
- * The JWKS subrequest's body is collected here, up to the core's JWKS
- * limit, and never passed on: a body too large for the location's
+ * The JWKS subrequest's body, and a sign-in's token exchange's (never at
+ * the same time), is collected here, up to the core's JWKS limit, and
+ * never passed on: a body too large for the location's
  * subrequest_output_buffer_size would otherwise end the client's request,
  * and an oversized one is simply refused.  Buffers are marked consumed so
  * that the upstream can reuse them.
@@ -217,7 +219,9 @@ ngx_http_cognito_auth_jwks_body(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_cognito_auth_module);
 
-    if (ctx == NULL || !ctx->fetching || ctx->sr != r) {
+    if (ctx == NULL
+        || !((ctx->fetching && ctx->sr == r) || ctx->signin_sr == r))
+    {
         return ngx_http_next_body_filter(r, in);
     }
 

@@ -120,12 +120,17 @@ ngx_int_t
 ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 {
     ngx_int_t                          rc;
+    ngx_uint_t                         callback;
     ngx_http_cognito_auth_ctx_t       *ctx;
     ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
 
-    if (calcf->pools == NULL) {
+    /* a sign-in callback needs no token (_session.c) */
+
+    callback = ngx_http_cognito_auth_signin_callback_here(calcf);
+
+    if (calcf->pools == NULL && !callback) {
         return NGX_DECLINED;
     }
 
@@ -146,6 +151,17 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         }
 
         (void) ngx_http_cognito_auth_fetch_finish(r, ctx);
+    }
+
+    if (callback) {
+        return ngx_http_cognito_auth_signin_callback(r, calcf, ctx);
+    }
+
+    /* a session about to expire is refreshed first (_session.c) */
+
+    rc = ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     /*
@@ -376,7 +392,8 @@ ngx_http_cognito_auth_reset(ngx_http_request_t *r,
  * A subrequest into a protected location is allowed only with the main
  * request's verdict made for the same pools, token source and token, and
  * then only if this location's claim rules and policy pass.  The module's
- * own JWKS fetch is not checked.  NGX_OK: allowed.
+ * own JWKS fetch and sign-in token exchange are not checked.  NGX_OK:
+ * allowed.
  */
 
 static ngx_int_t
@@ -390,7 +407,9 @@ ngx_http_cognito_auth_subrequest(ngx_http_request_t *r,
 
     mctx = ngx_http_cognito_auth_main_ctx(r);
 
-    if (mctx != NULL && mctx->fetching && mctx->sr == r) {
+    if (mctx != NULL
+        && ((mctx->fetching && mctx->sr == r) || mctx->signin_sr == r))
+    {
         return NGX_OK;
     }
 
@@ -668,8 +687,16 @@ ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token)
 {
     size_t       len;
+    ngx_int_t    rc;
     ngx_str_t    value;
     const char  *p;
+
+    /* where browsers sign in, the session first (_session.c) */
+
+    rc = ngx_http_cognito_auth_session_token(r, calcf, token);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
 
     if (calcf->token != NULL) {
         if (ngx_http_complex_value(r, calcf->token, &value) != NGX_OK) {
@@ -1162,6 +1189,7 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 {
     u_char                           *p;
     size_t                            len;
+    ngx_int_t                         rc;
     ngx_str_t                         header, error;
     ngx_http_cognito_auth_verdict_t  *v;
 
@@ -1169,6 +1197,17 @@ ngx_http_cognito_auth_reject(ngx_http_request_t *r,
 
     if (ngx_http_cognito_auth_log(r, v) != NGX_OK) {
         return NGX_ERROR;
+    }
+
+    /* no valid token where browsers sign in: to the hosted UI */
+
+    if (v->status == NGX_HTTP_UNAUTHORIZED
+        && ngx_http_cognito_auth_token_reason(v->reason))
+    {
+        rc = ngx_http_cognito_auth_signin_login(r, calcf);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     if (ngx_http_cognito_auth_token_reason(v->reason)) {
@@ -1473,6 +1512,12 @@ ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
         if (rc != NGX_OK) {
             return rc;
         }
+    }
+
+    if (r == r->main
+        && ngx_http_cognito_auth_session_upstream(r, calcf) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (calcf->headers == NULL) {

@@ -80,19 +80,9 @@ ngx_http_cognito_auth_load_file(ngx_conf_t *cf,
     file.name = pool->jwks_file;
     file.max = COGNITO_JWKS_MAX_LEN;
 
-    if (ngx_conf_full_name(cf->cycle, &file.name, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    rc = ngx_http_cognito_auth_read_file(&file, cf->log);
+    rc = ngx_http_cognito_auth_conf_file(cf, &file);
 
     if (rc == NGX_ERROR) {
-        if (file.failed != NULL) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, file.err,
-                               "%s \"%s\" failed", file.failed,
-                               file.name.data);
-        }
-
         return NGX_CONF_ERROR;
     }
 

@@ -140,6 +140,8 @@ static char *ngx_http_cognito_auth_pool_multi_region(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_duration(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
+static char *ngx_http_cognito_auth_pool_signin(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_algs(ngx_conf_t *cf,
     ngx_http_cognito_auth_pool_arg_t *arg);
 static char *ngx_http_cognito_auth_pool_issuers(ngx_conf_t *cf,
@@ -204,6 +206,55 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_cognito_auth_pool,
       NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_session_key_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_session_key_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_signin"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth_signin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_signin_callback"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_cognito_auth_signin_callback_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_signin_logout"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_cognito_auth_signin_logout_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_session_bearer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_session_bearer,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_signin_api"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cognito_auth_signin_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cognito_auth_session_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cognito_auth_session_cookie,
+      NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
 
@@ -343,6 +394,10 @@ static ngx_http_cognito_auth_pool_param_t
     { ngx_string("jwks_refresh_min="), ngx_http_cognito_auth_pool_duration,
       offsetof(ngx_http_cognito_auth_pool_t, refresh_min) },
     { ngx_string("algs="), ngx_http_cognito_auth_pool_algs, 0 },
+    { ngx_string("domain="), ngx_http_cognito_auth_pool_signin,
+      offsetof(ngx_http_cognito_auth_pool_t, domain) },
+    { ngx_string("token="), ngx_http_cognito_auth_pool_signin,
+      offsetof(ngx_http_cognito_auth_pool_t, token_uri) },
     { ngx_null_string, NULL, 0 }
 };
 
@@ -449,6 +504,11 @@ ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
     calcf->headers = NGX_CONF_UNSET_PTR;
     calcf->tenant_required = NGX_CONF_UNSET;
 
+    calcf->session = ngx_http_cognito_auth_session_create_conf(cf);
+    if (calcf->session == NULL) {
+        return NULL;
+    }
+
     return calcf;
 }
 
@@ -516,7 +576,10 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_cognito_auth_check_loc(cf, conf) != NGX_OK) {
+    if (ngx_http_cognito_auth_check_loc(cf, conf) != NGX_OK
+        || ngx_http_cognito_auth_session_merge_conf(cf, conf, prev)
+           != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -1565,6 +1628,18 @@ ngx_http_cognito_auth_pool_issuer(ngx_conf_t *cf,
     arg->issuer = *issuer;
 
     return NGX_CONF_OK;
+}
+
+
+/* domain= and token=: for browser sign-in, checked by _session.c */
+
+static char *
+ngx_http_cognito_auth_pool_signin(ngx_conf_t *cf,
+    ngx_http_cognito_auth_pool_arg_t *arg)
+{
+    return ngx_http_cognito_auth_session_pool_param(cf, &arg->param->name,
+               &arg->value, (ngx_str_t *) ((u_char *) arg->pool
+                                           + arg->param->offset));
 }
 
 

@@ -18,6 +18,7 @@
 #include "cognito_jwt.h"
 #include "cognito_jwks.h"
 #include "cognito_revoke.h"
+#include "cognito_session.h"
 
 
 #define NGX_HTTP_COGNITO_AUTH_MAX_POOLS    64
@@ -112,6 +113,8 @@ typedef struct {
     ngx_str_t                      jwks_uri;       /* subrequest location */
     ngx_http_conf_ctx_t           *jwks_ctx;       /* a server serving it */
     ngx_str_t                      jwks_file;
+    ngx_str_t                      domain;         /* hosted UI origin */
+    ngx_str_t                      token_uri;      /* subrequest location */
 
     time_t                         jwks_ttl;
     time_t                         leeway;
@@ -155,6 +158,9 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_str_t                      revocation_file;
     ngx_msec_t                     revocation_check;
     cognito_revocation_t          *revocation_conf;   /* read at load */
+
+    /* cognito_auth_session_key_file (_session.c) */
+    cognito_session_keys_t        *session_keys;
 
     /*
      * Per worker: set up by init_process (the module's dispatch) and
@@ -203,6 +209,11 @@ typedef struct {
 } ngx_http_cognito_auth_require_t;
 
 
+/* browser sign-in's settings: ngx_http_cognito_auth_session.c's, opaque */
+typedef struct ngx_http_cognito_auth_session_conf_s
+    ngx_http_cognito_auth_session_conf_t;
+
+
 typedef struct {
     ngx_array_t                   *pools;     /* ngx_http_cognito_auth_pool_t *;
                                                  NULL: off */
@@ -224,6 +235,8 @@ typedef struct {
     ngx_flag_t                     tenant_required;
 
     ngx_array_t                   *headers;   /* header_t */
+
+    ngx_http_cognito_auth_session_conf_t  *session;
 } ngx_http_cognito_auth_loc_conf_t;
 
 
@@ -326,6 +339,12 @@ typedef struct {
     unsigned                         body_done:1;
 
     unsigned                         counted:1;    /* in the metrics */
+
+    /* a sign-in callback (_session.c): its state and token exchange */
+    void                            *signin;
+    ngx_http_request_t              *signin_sr;
+    void                            *session;      /* the session cookie,
+                                                      opened once */
 } ngx_http_cognito_auth_ctx_t;
 
 
@@ -390,10 +409,49 @@ char *ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_cognito_auth_read_file(ngx_http_cognito_auth_file_t *file,
     ngx_log_t *log);
+ngx_int_t ngx_http_cognito_auth_conf_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_file_t *file);
 void ngx_http_cognito_auth_revocation_init(ngx_cycle_t *cycle,
     ngx_http_cognito_auth_main_conf_t *camcf);
 void ngx_http_cognito_auth_revocation_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
+
+/* ngx_http_cognito_auth_session.c */
+ngx_http_cognito_auth_session_conf_t *ngx_http_cognito_auth_session_create_conf(
+    ngx_conf_t *cf);
+char *ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
+    ngx_http_cognito_auth_loc_conf_t *conf,
+    ngx_http_cognito_auth_loc_conf_t *prev);
+char *ngx_http_cognito_auth_session_pool_param(ngx_conf_t *cf,
+    ngx_str_t *name, ngx_str_t *value, ngx_str_t *field);
+char *ngx_http_cognito_auth_session_key_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+char *ngx_http_cognito_auth_signin(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cognito_auth_signin_api(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cognito_auth_session_cookie(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cognito_auth_signin_login(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+char *ngx_http_cognito_auth_signin_callback_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+char *ngx_http_cognito_auth_signin_logout_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cognito_auth_session_token(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_str_t *token);
+ngx_int_t ngx_http_cognito_auth_session_refresh(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
+ngx_int_t ngx_http_cognito_auth_session_upstream(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+char *ngx_http_cognito_auth_session_bearer(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_uint_t ngx_http_cognito_auth_signin_callback_here(
+    ngx_http_cognito_auth_loc_conf_t *calcf);
+ngx_int_t ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf,
+    ngx_http_cognito_auth_ctx_t *ctx);
 
 /* ngx_http_cognito_auth_metrics.c */
 const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);

@@ -170,6 +170,33 @@ ngx_http_cognito_auth_revocation_read(ngx_log_t *log, ngx_str_t *name,
 
 
 /*
+ * The same at configuration time (jwks_file=, the session key file): the
+ * name completed with the prefix, a failed call logged at emerg.  NGX_OK,
+ * NGX_DECLINED (larger than file->max, for the caller to say), NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_conf_file(ngx_conf_t *cf,
+    ngx_http_cognito_auth_file_t *file)
+{
+    ngx_int_t  rc;
+
+    if (ngx_conf_full_name(cf->cycle, &file->name, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_cognito_auth_read_file(file, cf->log);
+
+    if (rc == NGX_ERROR && file->failed != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, file->err, "%s \"%s\" failed",
+                           file->failed, file->name.data);
+    }
+
+    return rc;
+}
+
+
+/*
  * Reads a small local file whole (the revocation list, jwks_file=) into
  * memory from ngx_alloc(), for the caller to free.  NGX_OK; NGX_DECLINED
  * when it is larger than file->max; NGX_ERROR: file->failed names the call

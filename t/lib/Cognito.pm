@@ -263,6 +263,38 @@ sub bearer {
     return 'Authorization: Bearer ' . access_token(@_);
 }
 
+# ------------------------------------------------------------ sign-in
+
+# sealed(\%content, %opt): JSON sealed as the module seals its cookies (JWE
+# dir + A256GCM, kid: six bytes of the key's SHA-256), under the first key
+# of t/data/session.keys, or -keys => 'session-other' for another file
+sub sealed {
+    my ($content, %opt) = @_;
+    my $file = "$DataDir/" . ($opt{-keys} // 'session') . '.keys';
+    open my $fh, '<', $file or die "$file: $!";
+    my ($line) = grep { /^[A-Za-z0-9_-]{43}$/ } map { s/\s+$//r } <$fh>;
+    close $fh;
+    require MIME::Base64;
+    require Digest::SHA;
+    require Crypt::JWT;
+    (my $b64 = $line) =~ tr{-_}{+/};
+    my $key = MIME::Base64::decode_base64($b64 . '=');
+    my $kid = _b64url(substr(Digest::SHA::sha256($key), 0, 6));
+    return Crypt::JWT::encode_jwt(payload => _json($content), alg => 'dir',
+                                  enc => 'A256GCM', key => $key,
+                                  extra_headers => { kid => $kid });
+}
+
+# the state cookie of a sign-in in progress: state "S" x 32, nonce "N" x 32,
+# verifier "V" x 64, url "/app/page?x=1", 10 minutes; any of them given
+sub login_cookie {
+    my %a = (state => 'S' x 32, nonce => 'N' x 32, verifier => 'V' x 64,
+             url => '/app/page?x=1', exp => time + 600, @_);
+    my %opt = map { $_ => delete $a{$_} } grep { /^-/ } keys %a;
+    return sealed({ s => $a{state}, n => $a{nonce}, v => $a{verifier},
+                    u => $a{url}, e => $a{exp} + 0 }, %opt);
+}
+
 # JWKS document with the public keys of the named fixtures
 sub jwks_json {
     my @names = @_ ? @_ : ('rsa1', 'rsa2');

@@ -1,0 +1,201 @@
+# Browser sign-in, refresh (issue 14): a session whose token expires
+# within a minute is refreshed through token= (a clean POST with the
+# refresh token), the new id token checked as at the callback, the request
+# let in with the new token and the new session cookie set; a refresh that
+# fails (revoked refresh token, bad answer) leaves no session: sign in
+# again.  Nothing is kept between requests, so requests of one session
+# may refresh at the same time.
+
+use lib 't/lib';
+use Cognito 'no_plan';
+
+no_shuffle();
+
+our $old_at = Cognito::access_token(exp => time - 10);
+our $new_at = Cognito::access_token(jti => 'new-access-token');
+our $id = Cognito::id_token();
+
+sub session {
+    my %a = (id => $id, at => $old_at, rt => 'r.good', c => time,
+             e => time + 3600, @_);
+    delete $a{$_} for grep { !defined $a{$_} } keys %a;
+    $a{$_} += 0 for qw(c e);
+    return Cognito::sealed(\%a);
+}
+
+my %answer = (
+    'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
+    'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+    'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
+                 . qq(","access_token":"$new_at","token_type":"Bearer"}),
+);
+
+my $mock = '';
+for my $rt (sort keys %answer) {
+    $mock .= "        location = /mock/r.$rt { return 200 '$answer{$rt}'; }\n";
+}
+
+my $http = <<'_EOC_' . $mock . <<'_EOC2_';
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1,testclient2 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
+    cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
+
+    map "$request_method|$content_type|$http_cookie|$http_authorization|$request_body" $mock_rt {
+        "~^POST\|application/x-www-form-urlencoded\|\|\|grant_type=refresh_token&client_id=testclient1&refresh_token=(r\.[a-z]+)$" $1;
+        default unexpected-request;
+    }
+
+    server {
+        listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+
+        location = /token { echo_read_request_body; echo_exec /mock/$mock_rt; }
+        location = /mock/r.revoked { return 400 '{"error":"invalid_grant"}'; }
+        location /mock/ { return 418 '{"error":"unexpected_request"}'; }
+        location / { echo "auth=[$http_authorization]"; }
+_EOC_
+    }
+_EOC2_
+
+add_block_preprocessor(sub {
+    my $block = shift;
+
+    $block->set_value("http_config", $http) if !defined $block->http_config;
+
+    if (!defined $block->config) {
+        $block->set_value("config", <<'_EOC_');
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+
+    location = /_token {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/token;
+    }
+
+    location /app/ {
+        cognito_auth test;
+        cognito_auth_session_bearer access;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+_EOC_
+    }
+});
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: an expired access token is refreshed: the request goes on with the new one, and the new session is set
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session()
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::new_at]\n"
+--- raw_response_headers_like eval
+qr{Set-Cookie: cognito_session_0=eyJ[A-Za-z0-9_.-]+; Path=/; Max-Age=28800; HttpOnly; Secure; SameSite=Lax}
+--- error_log
+cognito auth: session refreshed with pool "test"
+--- no_error_log
+[error]
+[warn]
+
+
+
+=== TEST 2: a token that ends within the minute is refreshed too
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(at => Cognito::access_token(exp => time + 30))
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::new_at]\n"
+--- error_log
+cognito auth: session refreshed with pool "test"
+
+
+
+=== TEST 3: a token good for longer is not refreshed
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(at => $::new_at, rt => 'r.revoked')
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::new_at]\n"
+--- raw_response_headers_like eval
+qr{\A(?!.*Set-Cookie)}s
+--- no_error_log
+refresh
+
+
+
+=== TEST 4: a rotated refresh token is taken (the answer with one is accepted and sealed)
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(rt => 'r.rotate')
+--- error_code: 200
+--- raw_response_headers_like eval
+qr{Set-Cookie: cognito_session_0=eyJ}
+--- error_log
+cognito auth: session refreshed with pool "test"
+
+
+
+=== TEST 5: a revoked refresh token: no session, so a browser signs in again
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(rt => 'r.revoked')
+--- error_code: 302
+--- response_headers_like
+Location: https://auth\.example\.com/oauth2/authorize\?.*
+--- error_log
+token endpoint of pool "test" answered 400 (invalid_grant)
+cognito auth: session refresh with pool "test" failed
+
+
+
+=== TEST 6: the same for an API call: 401, as without a session
+--- request
+GET /app/
+--- more_headers eval
+"Accept: application/json\nCookie: cognito_session_0=" . main::session(rt => 'r.revoked')
+--- error_code: 401
+--- response_body
+{"error":"unauthorized","error_description":"token missing"}
+
+
+
+=== TEST 7: a refreshed id token for another client is refused: no session
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(rt => 'r.client')
+--- error_code: 302
+--- error_log
+id token of pool "test" refused
+cognito auth: session refresh with pool "test" failed
+
+
+
+=== TEST 8: no refresh token: an expired session is a sign-in
+--- request
+GET /app/
+--- more_headers eval
+"Cookie: cognito_session_0=" . main::session(rt => undef)
+--- error_code: 302
+--- no_error_log
+refreshed
+
+
+
+=== TEST 9: two requests of one session refresh each on their own (nothing shared to break)
+--- request eval
+["GET /app/", "GET /app/"]
+--- more_headers eval
+[("Cookie: cognito_session_0=" . main::session()) x 2]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
