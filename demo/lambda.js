@@ -4,8 +4,11 @@
 // served by a small node http server on 127.0.0.1 that builds the event the
 // way a function URL does (payload format 2.0, abridged).
 //
-// It trusts the gateway: X-Tenant-Id, X-Cognito-Sub and X-Cognito-Groups are
-// set by nginx from a verified token, replacing anything the client sent.
+// It trusts the gateway: X-Tenant-Id, X-Cognito-Sub, X-Cognito-Groups and
+// X-Cognito-Claims are set by nginx from a verified token, replacing anything
+// the client sent.  X-Cognito-Claims is the token's payload as signed
+// (base64url of its JSON): every claim, as API Gateway's authorizer gives
+// them to its integrations (event.requestContext.authorizer.jwt.claims).
 //
 //   LAMBDA_PORT (default 19231)
 
@@ -14,9 +17,20 @@ const http = require('node:http');
 const HOST = '127.0.0.1';
 const PORT = parseInt(process.env.LAMBDA_PORT || '19231', 10);
 
+// the claims nginx verified, decoded: no signature to check here, nginx
+// did that, and no client can send this header past it
+function gatewayClaims(headers) {
+    const v = headers['x-cognito-claims'];
+    if (!v) {
+        return null;
+    }
+    return JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
+}
+
 // the function itself
 async function handler(event) {
     const h = event.headers;
+    const claims = event.requestContext.authorizer.jwt.claims;
     const tenant = h['x-tenant-id'] || null;
     if (!tenant) {
         // nginx is configured so that this never happens; a direct call does
@@ -32,6 +46,9 @@ async function handler(event) {
             tenant,
             sub: h['x-cognito-sub'] || null,
             groups: h['x-cognito-groups'] ? h['x-cognito-groups'].split(',') : [],
+            username: claims ? claims['cognito:username'] : null,
+            email: claims ? claims.email || null : null,
+            claims,
             path: event.rawPath,
             method: event.requestContext.http.method,
         }),
@@ -53,6 +70,7 @@ function toEvent(req, body) {
         requestContext: {
             http: { method: req.method, path: url.pathname,
                     sourceIp: req.socket.remoteAddress },
+            authorizer: { jwt: { claims: gatewayClaims(headers) } },
             timeEpoch: Date.now(),
         },
         body: body.length ? body.toString('base64') : undefined,

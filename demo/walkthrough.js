@@ -111,13 +111,25 @@ const steps = [
         status: 401, reason: 'wrong_token_use',
     },
     {
-        title: 'alice, Lambda-style handler: tenant from custom:clientId',
+        title: 'alice, Lambda-style handler: tenant from custom:clientId, every claim in X-Cognito-Claims',
         token: T.alice.id, method: 'GET', path: '/lambda/orders',
-        extraHeaders: { 'X-Tenant-Id': 'globex' },
+        extraHeaders: {
+            'X-Tenant-Id': 'globex',
+            // a client's own claims: replaced by nginx
+            'X-Cognito-Claims': Buffer.from(JSON.stringify(
+                { 'cognito:username': 'mallory', 'custom:clientId': 'globex' }))
+                .toString('base64url'),
+        },
         status: 200,
         check: (r, j) => expectAll([
             [j?.tenant === 'acme', 'the handler did not see tenant acme'],
             [typeof j?.sub === 'string' && j.sub.length > 0, 'the handler saw no X-Cognito-Sub'],
+            [j?.claims?.['cognito:username'] === 'alice',
+             'X-Cognito-Claims did not decode to alice\'s claims'],
+            [j?.claims?.['custom:clientId'] === 'acme', 'X-Cognito-Claims lacks custom:clientId acme'],
+            [j?.claims?.sub === j?.sub, 'X-Cognito-Claims and X-Cognito-Sub disagree'],
+            [(j?.claims?.['cognito:groups'] || []).includes('admins'),
+             'X-Cognito-Claims lacks the groups'],
         ]),
     },
     {
