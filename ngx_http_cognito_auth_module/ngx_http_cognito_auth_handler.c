@@ -41,6 +41,7 @@ typedef struct {
 } ngx_http_cognito_auth_list_t;
 
 
+static ngx_uint_t ngx_http_cognito_auth_is_preflight(ngx_http_request_t *r);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_create_ctx(
     ngx_http_request_t *r);
 static void ngx_http_cognito_auth_withdraw(ngx_http_request_t *r,
@@ -130,6 +131,12 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
+    if (calcf->preflight && ngx_http_cognito_auth_is_preflight(r)) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "cognito auth: CORS preflight, not checked");
+        return NGX_DECLINED;
+    }
+
     ctx = ngx_http_cognito_auth_get_ctx(r);
 
     if (ctx == NULL) {
@@ -190,6 +197,24 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_cognito_auth_decide(r, calcf, ctx);
+}
+
+
+/*
+ * A CORS preflight (cognito_auth_preflight): OPTIONS with both Origin and
+ * Access-Control-Request-Method, each non-empty, as browsers send it
+ * (without credentials).  Any other OPTIONS is checked like every request.
+ */
+
+static ngx_uint_t
+ngx_http_cognito_auth_is_preflight(ngx_http_request_t *r)
+{
+    static ngx_str_t  origin = ngx_string("Origin");
+    static ngx_str_t  acrm = ngx_string("Access-Control-Request-Method");
+
+    return r->method == NGX_HTTP_OPTIONS
+           && ngx_http_cognito_auth_has_header(r, &origin, NULL)
+           && ngx_http_cognito_auth_has_header(r, &acrm, NULL);
 }
 
 

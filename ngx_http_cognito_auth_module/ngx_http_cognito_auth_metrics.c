@@ -323,36 +323,10 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    static ngx_str_t  accept = ngx_string("Accept");
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("Accept") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
-                               sizeof("Accept") - 1)
-               == 0
-            && ngx_http_cognito_auth_names_openmetrics(&h[i].value))
-        {
-            return 1;
-        }
-    }
-
-    return 0;
+    return ngx_http_cognito_auth_has_header(r, &accept,
+                                       ngx_http_cognito_auth_names_openmetrics);
 }
 
 

@@ -236,6 +236,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       offsetof(ngx_http_cognito_auth_loc_conf_t, token_scheme),
       &ngx_http_cognito_auth_token_schemes },
 
+    { ngx_string("cognito_auth_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, preflight),
+      NULL },
+
     { ngx_string("cognito_auth_require_group"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_cognito_auth_any_list,
@@ -435,6 +442,7 @@ ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
     calcf->requires = NGX_CONF_UNSET_PTR;
     calcf->headers = NGX_CONF_UNSET_PTR;
     calcf->tenant_required = NGX_CONF_UNSET;
+    calcf->preflight = NGX_CONF_UNSET;
 
     return calcf;
 }
@@ -455,6 +463,7 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
     ngx_conf_merge_uint_value(conf->token_scheme, prev->token_scheme,
                               COGNITO_SCHEME_BEARER);
+    ngx_conf_merge_value(conf->preflight, prev->preflight, 0);
 
     /*
      * Requirements and trusted headers add up from http to the innermost

@@ -214,6 +214,8 @@ typedef struct {
     ngx_flag_t                     tenant_required;
 
     ngx_array_t                   *headers;   /* header_t */
+
+    ngx_flag_t                     preflight; /* CORS preflights unchecked */
 } ngx_http_cognito_auth_loc_conf_t;
 
 
@@ -376,6 +378,8 @@ char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_headers.c */
+typedef ngx_uint_t (*ngx_http_cognito_auth_value_pt)(ngx_str_t *value);
+
 char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
@@ -388,6 +392,8 @@ ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
 ngx_uint_t ngx_http_cognito_auth_same_header(ngx_str_t *a, ngx_str_t *b);
 ngx_keyval_t *ngx_http_cognito_auth_header_overridden(
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_array_t *set);
+ngx_uint_t ngx_http_cognito_auth_has_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_http_cognito_auth_value_pt test);
 
 
 extern ngx_module_t  ngx_http_cognito_auth_module;
