@@ -196,6 +196,24 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         }
     }
 
+    /* a good token is checked against the current revocation list */
+
+    if (ctx->verdict.sig_code == COGNITO_OK) {
+        rc = ngx_http_cognito_auth_revocation_current(r, ctx);
+
+        if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+            ngx_http_cognito_auth_set_verdict(&ctx->verdict, rc,
+                                  NGX_HTTP_COGNITO_AUTH_REVOCATION_UNAVAILABLE,
+                                  "revocation list unavailable");
+
+            return ngx_http_cognito_auth_finish(r, calcf, ctx);
+        }
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
     return ngx_http_cognito_auth_decide(r, calcf, ctx);
 }
 
@@ -1124,11 +1142,23 @@ ngx_http_cognito_auth_finish(ngx_http_request_t *r,
     }
 
     if (v->status == NGX_HTTP_SERVICE_UNAVAILABLE) {
-        /* logged where the keys were missed; the JSON body as for a 401 */
+        /*
+         * logged where the keys (or the revocation list) were missed; the
+         * JSON body as for a 401
+         */
 
-        ngx_str_set(&ctx->reject_body,
-                    "{\"error\":\"temporarily_unavailable\","
-                    "\"error_description\":\"JWKS unavailable\"}\n");
+        if (v->reason == NGX_HTTP_COGNITO_AUTH_REVOCATION_UNAVAILABLE) {
+            ngx_str_set(&ctx->reject_body,
+                        "{\"error\":\"temporarily_unavailable\","
+                        "\"error_description\":\"revocation list "
+                        "unavailable\"}\n");
+
+        } else {
+            ngx_str_set(&ctx->reject_body,
+                        "{\"error\":\"temporarily_unavailable\","
+                        "\"error_description\":\"JWKS unavailable\"}\n");
+        }
+
         ctx->reject_status = NGX_HTTP_SERVICE_UNAVAILABLE;
         ctx->reject_conf = calcf;
 

@@ -102,6 +102,9 @@ static u_char *ngx_http_cognito_auth_where(ngx_http_core_srv_conf_t *cscf,
 static ngx_int_t ngx_http_cognito_auth_check_servers(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
+static ngx_http_core_loc_conf_t *ngx_http_cognito_auth_check_server_uri(
+    ngx_conf_t *cf, ngx_http_core_srv_conf_t *cscf, ngx_str_t *uri,
+    ngx_str_t *user, const char *param, const char *what);
 #if (NGX_HTTP_SSL)
 static void ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
@@ -785,6 +788,12 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t      **pools;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    static ngx_str_t  revocation = ngx_string("cognito_auth_revocation_list");
+
+    camcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_cognito_auth_module);
 
     cmd = ngx_http_cognito_auth_proxy_command(cf, "proxy_set_header",
                                               ngx_conf_set_keyval_slot,
@@ -808,6 +817,18 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
             {
                 return NGX_ERROR;
             }
+        }
+
+        /* the revocation list's uri=, where any token is checked */
+
+        if (camcf->revocation_uri.len && cascf->pools.nelts
+            && ngx_http_cognito_auth_check_server_uri(cf, cscfp[s],
+                                                      &camcf->revocation_uri,
+                                                      &revocation, "uri",
+                                                      "the revocation list")
+               == NULL)
+        {
+            return NGX_ERROR;
         }
 
         if (cmd != NULL
@@ -835,14 +856,50 @@ static ngx_int_t
 ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool)
 {
-    ngx_str_t                          *uri;
+    ngx_str_t                  user;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    user.len = sizeof("cognito_auth_pool \"\"") - 1 + pool->name.len;
+    user.data = ngx_pnalloc(cf->temp_pool, user.len);
+    if (user.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(user.data, "cognito_auth_pool \"%V\"", &pool->name);
+
+    clcf = ngx_http_cognito_auth_check_server_uri(cf, cscf, &pool->jwks_uri,
+                                                  &user, "jwks",
+                                                  "the pool's keys");
+    if (clcf == NULL) {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_SSL)
+    ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
+#endif
+
+    return NGX_OK;
+}
+
+
+/*
+ * The location that serves a fetch's uri in this server, as nginx finds a
+ * static location, if it is an internal exact or "^~" one; else NULL,
+ * logged: "user" (a directive) has no such location for its "param"=uri,
+ * which brings "what".
+ */
+
+static ngx_http_core_loc_conf_t *
+ngx_http_cognito_auth_check_server_uri(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_str_t *uri, ngx_str_t *user,
+    const char *param, const char *what)
+{
     ngx_uint_t                          i;
     ngx_http_core_loc_conf_t          **cl, *clcf, *prefix;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
 
     cascf = cscf->ctx->srv_conf[ngx_http_cognito_auth_module.ctx_index];
 
-    uri = &pool->jwks_uri;
     cl = cascf->locations.elts;
 
     clcf = NULL;
@@ -889,45 +946,39 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
 
     if (clcf == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\" but has no location for its jwks=%V: add "
-                      "\"location = %V { internal; ... }\" to this server, "
-                      "or a request to it fetches the pool's keys from "
+                      "server \"%V\" in %s:%ui uses %V but has no location "
+                      "for its %s=%V: add \"location = %V { internal; ... }\" "
+                      "to this server, or a request to it fetches %s from "
                       "whatever serves \"%V\" there",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, uri, uri);
-        return NGX_ERROR;
+                      user, param, uri, uri, what, uri);
+        return NULL;
     }
 
     if (!clcf->exact_match && !clcf->noregex) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\", but its jwks=%V is served there by "
-                      "\"location %V\": add \"location = %V "
+                      "server \"%V\" in %s:%ui uses %V, but its %s=%V is "
+                      "served there by \"location %V\": add \"location = %V "
                       "{ internal; ... }\" to this server (or an internal "
                       "\"location ^~\", which no regex location can take "
                       "over)",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, &clcf->name, uri);
-        return NGX_ERROR;
+                      user, param, uri, &clcf->name, uri);
+        return NULL;
     }
 
     if (!clcf->internal) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\", whose jwks=%V is served there by "
-                      "\"location %s%V\", which is not \"internal\"",
+                      "server \"%V\" in %s:%ui uses %V, whose %s=%V is "
+                      "served there by \"location %s%V\", which is not "
+                      "\"internal\"",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, clcf->exact_match ? "= " : "^~ ",
+                      user, param, uri, clcf->exact_match ? "= " : "^~ ",
                       &clcf->name);
-        return NGX_ERROR;
+        return NULL;
     }
 
-#if (NGX_HTTP_SSL)
-    ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
-#endif
-
-    return NGX_OK;
+    return clcf;
 }
 
 
