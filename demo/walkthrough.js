@@ -143,6 +143,29 @@ const steps = [
         token: T.dave.id, method: 'GET', path: '/lambda/orders',
         status: 403, reason: 'tenant_missing',
     },
+    {
+        title: 'bob signs out: RevokeToken on his refresh token, his sub into the revocation list',
+        token: T.bob.id, method: 'POST', path: '/signout',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: T.bob.refresh }),
+        status: 200,
+        check: (r, j) => j?.signedOut === 'bob' || 'the sign-out function did not sign bob out',
+    },
+    {
+        title: 'bob\'s id token, unexpired, after his sign-out (one check= interval later): refused',
+        delay: 1500,
+        token: T.bob.id, method: 'GET', path: '/lambda/orders',
+        status: 401, reason: 'token_revoked',
+        check: (r) => /error_description="token revoked"/.test(r.headers.get('www-authenticate') || '')
+            || 'WWW-Authenticate lacks error_description="token revoked"',
+        note: 'Cognito cannot recall issued tokens; nginx fetched the new list',
+    },
+    {
+        title: 'alice, who did not sign out, still gets in',
+        token: T.alice.id, method: 'GET', path: '/lambda/orders',
+        status: 200,
+        check: (r, j) => j?.tenant === 'acme' || 'the handler did not see tenant acme',
+    },
 ];
 
 function expectAll(pairs) {
@@ -221,6 +244,9 @@ async function main() {
     let failed = 0;
     for (let i = 0; i < steps.length; i++) {
         let ok;
+        if (steps[i].delay) {
+            await new Promise((done) => setTimeout(done, steps[i].delay));
+        }
         try {
             ok = await run(steps[i], i + 1);
         } catch (e) {
