@@ -106,9 +106,9 @@ static ngx_http_core_loc_conf_t *ngx_http_cognito_auth_check_server_uri(
     ngx_conf_t *cf, ngx_http_core_srv_conf_t *cscf, ngx_str_t *uri,
     ngx_str_t *user, const char *param, const char *what);
 #if (NGX_HTTP_SSL)
-static void ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
-    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
-    ngx_http_core_loc_conf_t *clcf);
+static void ngx_http_cognito_auth_check_fetch_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_core_loc_conf_t *clcf,
+    ngx_str_t *user, const char *param, ngx_str_t *uri, const char *risk);
 #endif
 static ngx_int_t ngx_http_cognito_auth_check_server_headers(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_command_t *cmd, ngx_uint_t index);
@@ -787,6 +787,7 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
     ngx_http_core_srv_conf_t          **cscfp;
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t      **pools;
+    ngx_http_core_loc_conf_t           *clcf;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
@@ -821,14 +822,22 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
 
         /* the revocation list's uri=, where any token is checked */
 
-        if (camcf->revocation_uri.len && cascf->pools.nelts
-            && ngx_http_cognito_auth_check_server_uri(cf, cscfp[s],
-                                                      &camcf->revocation_uri,
-                                                      &revocation, "uri",
-                                                      "the revocation list")
-               == NULL)
-        {
-            return NGX_ERROR;
+        if (camcf->revocation_uri.len && cascf->pools.nelts) {
+            clcf = ngx_http_cognito_auth_check_server_uri(cf, cscfp[s],
+                                                   &camcf->revocation_uri,
+                                                   &revocation, "uri",
+                                                   "the revocation list");
+            if (clcf == NULL) {
+                return NGX_ERROR;
+            }
+
+#if (NGX_HTTP_SSL)
+            ngx_http_cognito_auth_check_fetch_tls(cf, cscfp[s], clcf,
+                                                  &revocation, "uri",
+                                                  &camcf->revocation_uri,
+                                                  "serve an empty list and "
+                                                  "let revoked tokens in");
+#endif
         }
 
         if (cmd != NULL
@@ -875,7 +884,10 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     }
 
 #if (NGX_HTTP_SSL)
-    ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
+    ngx_http_cognito_auth_check_fetch_tls(cf, cscf, clcf, &user, "jwks",
+                                          &pool->jwks_uri,
+                                          "serve keys and mint accepted "
+                                          "tokens");
 #endif
 
     return NGX_OK;
@@ -985,20 +997,20 @@ ngx_http_cognito_auth_check_server_uri(ngx_conf_t *cf,
 #if (NGX_HTTP_SSL)
 
 /*
- * A jwks= location that proxies over TLS without verifying the peer lets
- * anyone on the network path serve keys.  The proxy module's location
- * configuration is private: its upstream settings, a public
- * ngx_http_upstream_conf_t, are found at the offset its own directive
- * table gives for proxy_ssl_verify, confirmed by proxy_connect_timeout's;
- * if the two disagree nothing is checked.  upstream.ssl is set for a
- * proxy_pass to https:// (and for one with variables, whose scheme is
- * known only at run time).
+ * A jwks= (or revocation list uri=) location that proxies over TLS without
+ * verifying the peer lets anyone on the network path serve keys (or an
+ * empty list).  The proxy module's location configuration is private: its
+ * upstream settings, a public ngx_http_upstream_conf_t, are found at the
+ * offset its own directive table gives for proxy_ssl_verify, confirmed by
+ * proxy_connect_timeout's; if the two disagree nothing is checked.
+ * upstream.ssl is set for a proxy_pass to https:// (and for one with
+ * variables, whose scheme is known only at run time).
  */
 
 static void
-ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
-    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
-    ngx_http_core_loc_conf_t *clcf)
+ngx_http_cognito_auth_check_fetch_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_core_loc_conf_t *clcf,
+    ngx_str_t *user, const char *param, ngx_str_t *uri, const char *risk)
 {
     size_t                     base;
     ngx_uint_t                 index;
@@ -1032,15 +1044,14 @@ ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
     }
 
     ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                  "server \"%V\" in %s:%ui: the jwks=%V location of "
-                  "cognito_auth_pool \"%V\" proxies over TLS without "
-                  "\"proxy_ssl_verify on\", so anyone on the network path "
-                  "can serve keys and mint accepted tokens: add "
+                  "server \"%V\" in %s:%ui: the %s=%V location of %V "
+                  "proxies over TLS without \"proxy_ssl_verify on\", so "
+                  "anyone on the network path can %s: add "
                   "\"proxy_ssl_verify on; proxy_ssl_trusted_certificate "
                   "<CA bundle>; proxy_ssl_server_name on;\" to "
                   "\"location %V\"",
                   &cscf->server_name, cscf->file_name, cscf->line,
-                  &pool->jwks_uri, &pool->name, &clcf->name);
+                  param, uri, user, risk, &clcf->name);
 }
 
 #endif
