@@ -107,7 +107,10 @@ async function main() {
             AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: u.name, PASSWORD },
         }))).AuthenticationResult;
-        tokens[u.name] = { id: auth.IdToken, access: auth.AccessToken };
+        tokens[u.name] = {
+            id: auth.IdToken, access: auth.AccessToken,
+            refresh: auth.RefreshToken,
+        };
     }
 
     // the emulator's key id, from its JWKS, as a client would see it

@@ -111,13 +111,25 @@ const steps = [
         status: 401, reason: 'wrong_token_use',
     },
     {
-        title: 'alice, Lambda-style handler: tenant from custom:clientId',
+        title: 'alice, Lambda-style handler: tenant from custom:clientId, every claim in X-Cognito-Claims',
         token: T.alice.id, method: 'GET', path: '/lambda/orders',
-        extraHeaders: { 'X-Tenant-Id': 'globex' },
+        extraHeaders: {
+            'X-Tenant-Id': 'globex',
+            // a client's own claims: replaced by nginx
+            'X-Cognito-Claims': Buffer.from(JSON.stringify(
+                { 'cognito:username': 'mallory', 'custom:clientId': 'globex' }))
+                .toString('base64url'),
+        },
         status: 200,
         check: (r, j) => expectAll([
             [j?.tenant === 'acme', 'the handler did not see tenant acme'],
             [typeof j?.sub === 'string' && j.sub.length > 0, 'the handler saw no X-Cognito-Sub'],
+            [j?.claims?.['cognito:username'] === 'alice',
+             'X-Cognito-Claims did not decode to alice\'s claims'],
+            [j?.claims?.['custom:clientId'] === 'acme', 'X-Cognito-Claims lacks custom:clientId acme'],
+            [j?.claims?.sub === j?.sub, 'X-Cognito-Claims and X-Cognito-Sub disagree'],
+            [(j?.claims?.['cognito:groups'] || []).includes('admins'),
+             'X-Cognito-Claims lacks the groups'],
         ]),
     },
     {
@@ -130,6 +142,29 @@ const steps = [
         title: 'dave (editors, no custom:clientId): no tenant, and the tenant is required',
         token: T.dave.id, method: 'GET', path: '/lambda/orders',
         status: 403, reason: 'tenant_missing',
+    },
+    {
+        title: 'bob signs out: RevokeToken on his refresh token, his sub into the revocation list',
+        token: T.bob.id, method: 'POST', path: '/signout',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: T.bob.refresh }),
+        status: 200,
+        check: (r, j) => j?.signedOut === 'bob' || 'the sign-out function did not sign bob out',
+    },
+    {
+        title: 'bob\'s id token, unexpired, after his sign-out (one check= interval later): refused',
+        delay: 1500,
+        token: T.bob.id, method: 'GET', path: '/lambda/orders',
+        status: 401, reason: 'token_revoked',
+        check: (r) => /error_description="token revoked"/.test(r.headers.get('www-authenticate') || '')
+            || 'WWW-Authenticate lacks error_description="token revoked"',
+        note: 'Cognito cannot recall issued tokens; nginx fetched the new list',
+    },
+    {
+        title: 'alice, who did not sign out, still gets in',
+        token: T.alice.id, method: 'GET', path: '/lambda/orders',
+        status: 200,
+        check: (r, j) => j?.tenant === 'acme' || 'the handler did not see tenant acme',
     },
 ];
 
@@ -209,6 +244,9 @@ async function main() {
     let failed = 0;
     for (let i = 0; i < steps.length; i++) {
         let ok;
+        if (steps[i].delay) {
+            await new Promise((done) => setTimeout(done, steps[i].delay));
+        }
         try {
             ok = await run(steps[i], i + 1);
         } catch (e) {

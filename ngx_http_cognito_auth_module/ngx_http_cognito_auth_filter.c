@@ -8,13 +8,14 @@
  * HTTP module's postconfiguration comes before the write filter resets the
  * chain in a static build, and is lost).
  *
- * The body filter collects the body of a JWKS subrequest, or of a
- * sign-in token exchange, into the main request's context.  The header
- * and body filters replace nginx's HTML page with a small JSON body when
- * the response is the module's own rejection: the status its access
- * handler returned (401, 403, or 503 when a pool has no keys), sent by
- * nginx from the access phase of the location that rejected, with no
- * error_page taking it over.
+ * The body filter collects the body of a subrequest the module makes (the
+ * JWKS, the revocation list, a sign-in's token exchange) into the main
+ * request's context.  The header and body filters replace nginx's HTML
+ * page with a small JSON body when the response is the module's own
+ * rejection: the status its access handler returned (401, 403, or 503
+ * when a pool has no keys or no revocation list), sent by nginx from the
+ * access phase of the location that rejected, with no error_page taking
+ * it over.
  */
 
 
@@ -201,9 +202,9 @@ ngx_http_cognito_auth_reject_body(ngx_http_request_t *r,
 
 
 /*
- * The JWKS subrequest's body, and a sign-in's token exchange's (never at
- * the same time), is collected here, up to the core's JWKS limit, and
- * never passed on: a body too large for the location's
+ * The body of a fetch (the JWKS, the revocation list, a sign-in's token
+ * exchange; one at a time) is collected here, up to the limit its starter
+ * set, and never passed on: a body too large for the location's
  * subrequest_output_buffer_size would otherwise end the client's request,
  * and an oversized one is simply refused.  Buffers are marked consumed so
  * that the upstream can reuse them.
@@ -251,14 +252,14 @@ ngx_http_cognito_auth_jwks_body(ngx_http_request_t *r, ngx_chain_t *in)
         {
             size = (ctx->body ? ctx->body->last - ctx->body->pos : 0) + n;
 
-            if (size > COGNITO_JWKS_MAX_LEN) {
+            if (size > ctx->body_max) {
                 ctx->too_big = 1;
                 b->pos = b->last;
                 continue;
             }
 
             size = ngx_max(size * 2, 4096);
-            size = ngx_min(size, COGNITO_JWKS_MAX_LEN);
+            size = ngx_min(size, ctx->body_max);
 
             nb = ngx_create_temp_buf(r->main->pool, size);
             if (nb == NULL) {

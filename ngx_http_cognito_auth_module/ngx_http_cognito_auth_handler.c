@@ -41,6 +41,7 @@ typedef struct {
 } ngx_http_cognito_auth_list_t;
 
 
+static ngx_uint_t ngx_http_cognito_auth_is_preflight(ngx_http_request_t *r);
 static void ngx_http_cognito_auth_withdraw(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx);
 static ngx_int_t ngx_http_cognito_auth_bound(ngx_http_request_t *r,
@@ -134,6 +135,12 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
+    if (calcf->preflight && ngx_http_cognito_auth_is_preflight(r)) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "cognito auth: CORS preflight, not checked");
+        return NGX_DECLINED;
+    }
+
     ctx = ngx_http_cognito_auth_get_ctx(r);
 
     if (ctx == NULL) {
@@ -204,7 +211,43 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
         }
     }
 
+    /* a good token is checked against the current revocation list */
+
+    if (ctx->verdict.sig_code == COGNITO_OK) {
+        rc = ngx_http_cognito_auth_revocation_current(r, ctx);
+
+        if (rc == NGX_HTTP_SERVICE_UNAVAILABLE) {
+            ngx_http_cognito_auth_set_verdict(&ctx->verdict, rc,
+                                  NGX_HTTP_COGNITO_AUTH_REVOCATION_UNAVAILABLE,
+                                  "revocation list unavailable");
+
+            return ngx_http_cognito_auth_finish(r, calcf, ctx);
+        }
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
     return ngx_http_cognito_auth_decide(r, calcf, ctx);
+}
+
+
+/*
+ * A CORS preflight (cognito_auth_preflight): OPTIONS with both Origin and
+ * Access-Control-Request-Method, each non-empty, as browsers send it
+ * (without credentials).  Any other OPTIONS is checked like every request.
+ */
+
+static ngx_uint_t
+ngx_http_cognito_auth_is_preflight(ngx_http_request_t *r)
+{
+    static ngx_str_t  origin = ngx_string("Origin");
+    static ngx_str_t  acrm = ngx_string("Access-Control-Request-Method");
+
+    return r->method == NGX_HTTP_OPTIONS
+           && ngx_http_cognito_auth_has_header(r, &origin, NULL)
+           && ngx_http_cognito_auth_has_header(r, &acrm, NULL);
 }
 
 
@@ -1163,11 +1206,23 @@ ngx_http_cognito_auth_finish(ngx_http_request_t *r,
     }
 
     if (v->status == NGX_HTTP_SERVICE_UNAVAILABLE) {
-        /* logged where the keys were missed; the JSON body as for a 401 */
+        /*
+         * logged where the keys (or the revocation list) were missed; the
+         * JSON body as for a 401
+         */
 
-        ngx_str_set(&ctx->reject_body,
-                    "{\"error\":\"temporarily_unavailable\","
-                    "\"error_description\":\"JWKS unavailable\"}\n");
+        if (v->reason == NGX_HTTP_COGNITO_AUTH_REVOCATION_UNAVAILABLE) {
+            ngx_str_set(&ctx->reject_body,
+                        "{\"error\":\"temporarily_unavailable\","
+                        "\"error_description\":\"revocation list "
+                        "unavailable\"}\n");
+
+        } else {
+            ngx_str_set(&ctx->reject_body,
+                        "{\"error\":\"temporarily_unavailable\","
+                        "\"error_description\":\"JWKS unavailable\"}\n");
+        }
+
         ctx->reject_status = NGX_HTTP_SERVICE_UNAVAILABLE;
         ctx->reject_conf = calcf;
 

@@ -5,7 +5,8 @@
  * Trusted request headers: cognito_auth_set_header, its merge across
  * levels, and the precontent step that replaces every copy the client
  * sent, so a client can never smuggle a tenant or a group upstream.  Also
- * the one response header the module adds, WWW-Authenticate.
+ * the one response header the module adds, WWW-Authenticate, and finding
+ * a request header by name in the list (Origin, Accept, ...).
  */
 
 
@@ -564,4 +565,49 @@ ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
     r->headers_out.www_authenticate = h;
 
     return NGX_OK;
+}
+
+
+/*
+ * 1 when the request has a header of this name (compared case-
+ * insensitively, as the client sent it) whose value passes test (NULL:
+ * any non-empty value), else 0.  Read from the list: nginx keeps fields
+ * such as r->headers_in.accept only in some builds, and none for Origin.
+ */
+
+ngx_uint_t
+ngx_http_cognito_auth_has_header(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_http_cognito_auth_value_pt test)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != name->len
+            || ngx_strncasecmp(h[i].key.data, name->data, name->len) != 0)
+        {
+            continue;
+        }
+
+        if (test == NULL ? h[i].value.len != 0 : test(&h[i].value)) {
+            return 1;
+        }
+    }
+
+    return 0;
 }

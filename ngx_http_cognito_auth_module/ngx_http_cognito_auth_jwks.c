@@ -7,7 +7,8 @@
  * bytes go to the pool's slot in the shared zone, one copy for all workers,
  * and each worker parses them into keys of its own, rebuilt only when the
  * slot's generation moves.  A request that finds another one fetching
- * waits for it on a timer.
+ * waits for it on a timer.  The clean subrequest, the checks of what it
+ * brought and the wait serve the revocation list's fetch (uri=) too.
  */
 
 
@@ -19,18 +20,13 @@
 
 
 typedef struct {
-    ngx_http_cognito_auth_ctx_t   *ctx;
-    ngx_http_cognito_auth_pool_t  *pool;
-    ngx_http_request_t            *r;
-    time_t                         started;
-    time_t                         prev_attempt;  /* restored if abandoned */
-    unsigned                       warm:1;        /* the startup fetch */
-
-    /* how the subrequest ended, recorded by its post-subrequest handler */
-    ngx_int_t                      rc;
-    ngx_uint_t                     status;
-    unsigned                       abandoned:1;   /* with its client */
-    unsigned                       stored:1;      /* the parent read it */
+    ngx_http_cognito_auth_fetch_end_t   end;            /* first */
+    ngx_http_cognito_auth_pool_t       *pool;
+    time_t                              started;
+    time_t                              prev_attempt;   /* restored if
+                                                           abandoned */
+    unsigned                            warm:1;         /* the startup
+                                                           fetch */
 } ngx_http_cognito_auth_fetch_t;
 
 
@@ -40,7 +36,7 @@ static ngx_int_t ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_cognito_auth_fetch_store(
-    ngx_http_cognito_auth_fetch_t *fetch);
+    ngx_http_cognito_auth_fetch_end_t *end);
 static ngx_int_t ngx_http_cognito_auth_fetch_keys(
     ngx_http_cognito_auth_fetch_t *fetch, cognito_keyset_t **ks,
     size_t *skipped);
@@ -51,8 +47,6 @@ static void ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
     ngx_http_cognito_auth_pool_t *pool, ngx_http_cognito_auth_fetch_t *fetch,
     ngx_uint_t failed);
 static void ngx_http_cognito_auth_fetch_cleanup(void *data);
-static ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
-    ngx_http_cognito_auth_ctx_t *ctx);
 static void ngx_http_cognito_auth_wake(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cognito_auth_install(
     ngx_http_cognito_auth_pool_t *pool, cognito_keyset_t *ks,
@@ -282,9 +276,7 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx, ngx_http_cognito_auth_pool_t *pool,
     time_t started, time_t prev_attempt, ngx_uint_t warm)
 {
-    ngx_pool_cleanup_t              *cln;
     ngx_http_request_t              *sr;
-    ngx_http_post_subrequest_t      *ps;
     ngx_http_cognito_auth_fetch_t   *fetch;
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -296,70 +288,24 @@ ngx_http_cognito_auth_start_fetch(ngx_http_request_t *r,
         goto failed;
     }
 
-    fetch->ctx = ctx;
+    fetch->end.ctx = ctx;
+    fetch->end.r = r;
+    fetch->end.store = ngx_http_cognito_auth_fetch_store;
     fetch->pool = pool;
-    fetch->r = r;
     fetch->started = started;
     fetch->prev_attempt = prev_attempt;
     fetch->warm = warm;
 
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        goto failed;
-    }
-
-    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
-    if (ps == NULL) {
-        goto failed;
-    }
-
-    ps->handler = ngx_http_cognito_auth_fetch_done;
-    ps->data = fetch;
-
-    if (ngx_http_subrequest(r, &pool->jwks_uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_BACKGROUND
-                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+    if (ngx_http_cognito_auth_clean_subrequest(r, &pool->jwks_uri,
+                                           &fetch->end, COGNITO_JWKS_MAX_LEN,
+                                           ngx_http_cognito_auth_fetch_cleanup,
+                                           &sr)
         != NGX_OK)
     {
         goto failed;
     }
 
-    /*
-     * The fetch is a clean GET: none of the client's method, body,
-     * Content-Length, Authorization or other headers go to the JWKS server.
-     */
-
-    sr->method = NGX_HTTP_GET;
-    sr->method_name = ngx_http_core_get_method;
-    sr->header_only = 0;
-
-    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
-    if (sr->request_body == NULL) {
-        goto failed;
-    }
-
-    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
-
-    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
-                      sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        goto failed;
-    }
-
-    sr->headers_in.content_length_n = -1;
-    sr->headers_in.keep_alive_n = -1;
-
-    cln->handler = ngx_http_cognito_auth_fetch_cleanup;
-    cln->data = fetch;
-
-    ctx->fetching = 1;
-    ctx->fetch_done = 0;
     ctx->fetch_tried = 1;
-    ctx->too_big = 0;
-    ctx->body_done = 0;
-    ctx->body = NULL;
-    ctx->sr = sr;
 
     return NGX_AGAIN;
 
@@ -368,6 +314,85 @@ failed:
     ngx_http_cognito_auth_fetch_release(r, pool, NULL, 1);
 
     return NGX_ERROR;
+}
+
+
+/*
+ * A clean GET of uri, a background subrequest whose body stays in memory
+ * (and goes to the module's body filter, up to max bytes): none of the
+ * client's method, body, Content-Length, Authorization or other headers
+ * go to the server.  How it ends is recorded in end; the request's
+ * context waits for it; cleanup(end) runs when the request's pool goes.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_clean_subrequest(ngx_http_request_t *r, ngx_str_t *uri,
+    ngx_http_cognito_auth_fetch_end_t *end, size_t max,
+    ngx_pool_cleanup_pt cleanup, ngx_http_request_t **psr)
+{
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_request_t           *sr;
+    ngx_http_post_subrequest_t   *ps;
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_cognito_auth_fetch_done;
+    ps->data = end;
+
+    if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_BACKGROUND
+                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->method = NGX_HTTP_GET;
+    sr->method_name = ngx_http_core_get_method;
+    sr->header_only = 0;
+
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    ctx = end->ctx;
+
+    ctx->fetching = 1;
+    ctx->fetch_done = 0;
+    ctx->too_big = 0;
+    ctx->body_done = 0;
+    ctx->body = NULL;
+    ctx->body_max = max;
+    ctx->sr = sr;
+
+    cln->handler = cleanup;
+    cln->data = end;
+
+    *psr = sr;
+
+    return NGX_OK;
 }
 
 
@@ -384,20 +409,33 @@ static ngx_int_t
 ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc)
 {
-    ngx_http_cognito_auth_fetch_t *fetch = data;
+    ngx_http_cognito_auth_fetch_end_t *end = data;
 
-    if (fetch->ctx->fetch_done) {
+    ngx_table_elt_t  *etag;
+
+    if (end->ctx->fetch_done) {
         return rc;
     }
 
-    fetch->ctx->fetch_done = 1;
+    end->ctx->fetch_done = 1;
 
-    fetch->rc = rc;
-    fetch->status = sr->headers_out.status;
-    fetch->abandoned = (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST
-                        || fetch->r->connection->error);
+    end->rc = rc;
+    end->status = sr->headers_out.status;
+    end->abandoned = (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST
+                      || end->r->connection->error);
 
-    if (ngx_http_post_request(fetch->r, NULL) != NGX_OK) {
+    etag = sr->headers_out.etag;
+
+    if (etag != NULL && etag->value.len <= NGX_HTTP_COGNITO_AUTH_ETAG_LEN) {
+        end->etag.data = ngx_pnalloc(end->r->pool, etag->value.len);
+
+        if (end->etag.data != NULL) {
+            ngx_memcpy(end->etag.data, etag->value.data, etag->value.len);
+            end->etag.len = etag->value.len;
+        }
+    }
+
+    if (ngx_http_post_request(end->r, NULL) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -406,39 +444,42 @@ ngx_http_cognito_auth_fetch_done(ngx_http_request_t *sr, void *data,
 
 
 /*
- * The parent's side, once the fetch is done: the body goes to the zone
- * and this worker's keys.  NGX_ERROR only when memory ran out.
+ * The parent's side, once a fetch is done: its store reads what it
+ * brought (the JWKS: the body goes to the zone and this worker's keys).
+ * NGX_ERROR only when memory ran out.
  */
 
 ngx_int_t
 ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
-    ngx_http_cognito_auth_fetch_t  *fetch;
+    ngx_http_cognito_auth_fetch_end_t  *end;
 
-    fetch = ctx->sr->post_subrequest->data;
+    end = ctx->sr->post_subrequest->data;
 
     ctx->fetching = 0;
     ctx->sr = NULL;
 
-    return ngx_http_cognito_auth_fetch_store(fetch);
+    return end->store(end);
 }
 
 
 static ngx_int_t
-ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_t *fetch)
+ngx_http_cognito_auth_fetch_store(ngx_http_cognito_auth_fetch_end_t *end)
 {
-    size_t                         skipped;
-    cognito_keyset_t              *ks;
-    ngx_http_request_t            *r;
-    ngx_http_cognito_auth_pool_t  *pool;
+    size_t                          skipped;
+    cognito_keyset_t               *ks;
+    ngx_http_request_t             *r;
+    ngx_http_cognito_auth_pool_t   *pool;
+    ngx_http_cognito_auth_fetch_t  *fetch;
 
+    fetch = (ngx_http_cognito_auth_fetch_t *) end;
     pool = fetch->pool;
-    r = fetch->r;
+    r = fetch->end.r;
 
-    fetch->stored = 1;
+    fetch->end.stored = 1;
 
-    if (fetch->abandoned) {
+    if (fetch->end.abandoned) {
 
         /*
          * The fetch ended with its client: that says nothing about the
@@ -485,48 +526,35 @@ ngx_http_cognito_auth_fetch_keys(ngx_http_cognito_auth_fetch_t *fetch,
     cognito_keyset_t **ks, size_t *skipped)
 {
     size_t                          len;
+    ngx_str_t                       where;
     ngx_buf_t                      *b;
     cognito_err_t                   err;
     ngx_http_request_t             *r;
     ngx_http_cognito_auth_ctx_t    *ctx;
     ngx_http_cognito_auth_pool_t   *pool;
 
-    ctx = fetch->ctx;
+    static ngx_str_t  jwks = ngx_string("JWKS");
+
+    ctx = fetch->end.ctx;
     pool = fetch->pool;
-    r = fetch->r;
+    r = fetch->end.r;
 
-    if (fetch->rc != NGX_OK || fetch->status != NGX_HTTP_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "cognito auth: JWKS fetch of pool \"%V\" failed: "
-                      "status %ui, rc %i",
-                      &pool->name, fetch->status, fetch->rc);
+    where.len = sizeof(" of pool \"\"") - 1 + pool->name.len;
+    where.data = ngx_pnalloc(r->pool, where.len);
+    if (where.data == NULL) {
         return NGX_ERROR;
     }
 
-    if (!ctx->body_done && !ctx->too_big) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "cognito auth: JWKS fetch of pool \"%V\" ended before "
-                      "its body did (an upstream error or timeout)",
-                      &pool->name);
-        return NGX_ERROR;
-    }
+    where.len = ngx_sprintf(where.data, " of pool \"%V\"", &pool->name)
+                - where.data;
 
-    if (ctx->too_big) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "cognito auth: JWKS of pool \"%V\" is larger than "
-                      "%d bytes", &pool->name, COGNITO_JWKS_MAX_LEN);
+    if (ngx_http_cognito_auth_fetched_body(&fetch->end, &jwks, &where)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
     b = ctx->body;
-
-    if (b == NULL || b->last == b->pos) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "cognito auth: JWKS fetch of pool \"%V\" returned "
-                      "an empty body", &pool->name);
-        return NGX_ERROR;
-    }
-
     len = b->last - b->pos;
 
     if (cognito_keyset_load((const char *) b->pos, len, ks, skipped, &err)
@@ -543,6 +571,59 @@ ngx_http_cognito_auth_fetch_keys(ngx_http_cognito_auth_fetch_t *fetch,
 
 
 /*
+ * What a fetch brought (how its subrequest ended, the body the filter
+ * collected): NGX_OK when ctx->body holds a whole, non-empty body of a
+ * 200, else NGX_ERROR, logged as what ("JWKS") and where (" of pool ...")
+ * say.
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_fetched_body(ngx_http_cognito_auth_fetch_end_t *end,
+    ngx_str_t *what, ngx_str_t *where)
+{
+    ngx_int_t                     rc;
+    ngx_uint_t                    status;
+    ngx_http_request_t           *r;
+    ngx_http_cognito_auth_ctx_t  *ctx;
+
+    r = end->r;
+    ctx = end->ctx;
+    rc = end->rc;
+    status = end->status;
+
+    if (rc != NGX_OK || status != NGX_HTTP_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: %V fetch%V failed: status %ui, rc %i",
+                      what, where, status, rc);
+        return NGX_ERROR;
+    }
+
+    if (!ctx->body_done && !ctx->too_big) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: %V fetch%V ended before its body did "
+                      "(an upstream error or timeout)", what, where);
+        return NGX_ERROR;
+    }
+
+    if (ctx->too_big) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: %V%V is larger than %uz bytes",
+                      what, where, ctx->body_max);
+        return NGX_ERROR;
+    }
+
+    if (ctx->body == NULL || ctx->body->last == ctx->body->pos) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: %V fetch%V returned an empty body",
+                      what, where);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
  * New keys go to the zone, for every worker, and to this worker's keys.
  * The zone keeps its generation when the bytes are the same.
  */
@@ -551,9 +632,8 @@ static ngx_int_t
 ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
     cognito_keyset_t *ks, size_t skipped)
 {
-    u_char                             *p;
-    size_t                              len;
     uint64_t                            generation;
+    ngx_int_t                           rc;
     ngx_buf_t                          *b;
     ngx_uint_t                          same;
     ngx_http_request_t                 *r;
@@ -563,9 +643,8 @@ ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
     ngx_http_cognito_auth_main_conf_t  *camcf;
 
     pool = fetch->pool;
-    r = fetch->r;
-    b = fetch->ctx->body;
-    len = b->last - b->pos;
+    r = fetch->end.r;
+    b = fetch->end.ctx->body;
 
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
     zctx = camcf->shm_zone->data;
@@ -579,16 +658,12 @@ ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
      * stays, so no worker rebuilds its keys or forgets its verified tokens.
      */
 
-    same = (slot != NULL && slot->jwks != NULL && slot->jwks_len == len
-            && ngx_memcmp(slot->jwks, b->pos, len) == 0);
+    rc = (slot == NULL) ? NGX_ERROR
+                        : ngx_http_cognito_auth_zone_keep_locked(zctx,
+                                                  &slot->jwks,
+                                                  &slot->jwks_len, b);
 
-    p = NULL;
-
-    if (slot != NULL && !same) {
-        p = ngx_slab_alloc_locked(zctx->shpool, len);
-    }
-
-    if (p == NULL && !same) {
+    if (rc == NGX_ERROR) {
         if (slot != NULL) {
             slot->loading = 0;
         }
@@ -607,15 +682,9 @@ ngx_http_cognito_auth_fetch_share(ngx_http_cognito_auth_fetch_t *fetch,
         return NGX_OK;
     }
 
+    same = (rc == NGX_DECLINED);
+
     if (!same) {
-        ngx_memcpy(p, b->pos, len);
-
-        if (slot->jwks != NULL) {
-            ngx_slab_free_locked(zctx->shpool, slot->jwks);
-        }
-
-        slot->jwks = p;
-        slot->jwks_len = len;
         slot->nkeys = cognito_keyset_count(ks);
         slot->generation++;
     }
@@ -697,27 +766,31 @@ ngx_http_cognito_auth_fetch_release(ngx_http_request_t *r,
 static void
 ngx_http_cognito_auth_fetch_cleanup(void *data)
 {
-    ngx_http_cognito_auth_fetch_t *fetch = data;
+    ngx_http_cognito_auth_fetch_t *fetch = data;    /* its end, first */
 
     /* the request ended before its fetch did: let another one try */
 
-    if (!fetch->ctx->fetch_done) {
-        fetch->ctx->fetch_done = 1;
-        ngx_http_cognito_auth_fetch_release(fetch->r, fetch->pool, fetch, 0);
+    if (!fetch->end.ctx->fetch_done) {
+        fetch->end.ctx->fetch_done = 1;
+        ngx_http_cognito_auth_fetch_release(fetch->end.r, fetch->pool, fetch,
+                                            0);
         return;
     }
 
     /* or after, but before it ran again to read it (it was terminated) */
 
-    if (!fetch->stored) {
-        (void) ngx_http_cognito_auth_fetch_store(fetch);
+    if (!fetch->end.stored) {
+        (void) ngx_http_cognito_auth_fetch_store(&fetch->end);
     }
 }
 
 
-/* another request is fetching: look again shortly (as limit_req delays) */
+/*
+ * another request is fetching (the JWKS, or the revocation list): look
+ * again shortly (as limit_req delays)
+ */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     ngx_http_cognito_auth_ctx_t *ctx)
 {
@@ -725,13 +798,14 @@ ngx_http_cognito_auth_wait(ngx_http_request_t *r,
                        / NGX_HTTP_COGNITO_AUTH_WAIT_MSEC)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "cognito auth: gave up waiting for a JWKS fetch");
+                      "cognito auth: gave up waiting for a fetch of "
+                      "the JWKS or the revocation list");
 
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "cognito auth: waiting for a JWKS fetch (%ui)",
+                   "cognito auth: waiting for a fetch (%ui)",
                    ctx->waits);
 
     r->read_event_handler = ngx_http_test_reading;

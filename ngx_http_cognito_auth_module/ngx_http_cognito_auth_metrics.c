@@ -6,6 +6,7 @@
  * serves them from the shared zone in Prometheus text format, or in
  * OpenMetrics when the scraper asks for it.  Each family's HELP and TYPE
  * come right before its own samples; a family with no sample is left out.
+ * A revocation list fetched with uri= has zone-wide families of its own.
  */
 
 
@@ -38,6 +39,9 @@ typedef struct {
     ngx_atomic_uint_t              verifications;
     ngx_uint_t                     zone;        /* the cache has a zone */
     ngx_http_cognito_auth_cache_stats_t  stats;
+
+    ngx_uint_t                     revocation;  /* uri= is configured */
+    ngx_http_cognito_auth_revocation_sh_t  rsh;
 } ngx_http_cognito_auth_snapshot_t;
 
 
@@ -46,7 +50,7 @@ typedef u_char *(*ngx_http_cognito_auth_samples_pt)(u_char *p,
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 
 
-/* a gauge's value for one pool, or -1 for none */
+/* a gauge's value for one pool (zone-wide: row NULL), or -1 for none */
 typedef ngx_int_t (*ngx_http_cognito_auth_gauge_pt)(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 
@@ -74,10 +78,14 @@ static u_char *ngx_http_cognito_auth_requests(u_char *p,
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 static u_char *ngx_http_cognito_auth_fetches(u_char *p,
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_results(u_char *p, char *name,
+    ngx_str_t *pool, ngx_atomic_uint_t ok, ngx_atomic_uint_t failed);
 static ngx_int_t ngx_http_cognito_auth_keys(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 static ngx_int_t ngx_http_cognito_auth_keys_age(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_age(
+    ngx_http_cognito_auth_snapshot_t *snap, time_t last_good);
 static ngx_int_t ngx_http_cognito_auth_failing(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 static u_char *ngx_http_cognito_auth_cache(u_char *p,
@@ -94,6 +102,14 @@ static u_char *ngx_http_cognito_auth_zone_sample(u_char *p,
     ngx_http_cognito_auth_snapshot_t *snap, char *name,
     ngx_atomic_uint_t value);
 static u_char *ngx_http_cognito_auth_verifications(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static u_char *ngx_http_cognito_auth_revocation_fetches(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_revocation_entries(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_revocation_age(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
+static ngx_int_t ngx_http_cognito_auth_revocation_failing(
     ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row);
 
 
@@ -148,7 +164,25 @@ static ngx_http_cognito_auth_family_t  ngx_http_cognito_auth_families[] = {
 
     { "cognito_auth_cache_entries", 0,
       "Tokens held in the cache zone.",
-      ngx_http_cognito_auth_cache_entries, NULL, 1 }
+      ngx_http_cognito_auth_cache_entries, NULL, 1 },
+
+    { "cognito_auth_revocation_fetches", 0,
+      "Revocation list fetches (uri=), by result (ok: a new list or a "
+      "304).",
+      ngx_http_cognito_auth_revocation_fetches, NULL, 0 },
+
+    { "cognito_auth_revocation_entries", 0,
+      "Entries of the revocation list in use (uri=).",
+      NULL, ngx_http_cognito_auth_revocation_entries, 0 },
+
+    { "cognito_auth_revocation_last_success_seconds", 0,
+      "Age of the revocation list in use: seconds since a fetch last "
+      "brought or confirmed it.",
+      NULL, ngx_http_cognito_auth_revocation_age, 0 },
+
+    { "cognito_auth_revocation_consecutive_failures", 0,
+      "Revocation list fetches failed in a row since the last good one.",
+      NULL, ngx_http_cognito_auth_revocation_failing, 0 }
 };
 
 
@@ -158,7 +192,8 @@ static const char  *ngx_http_cognito_auth_policy_reasons[] = {
     "tenant_missing",
     "require_failed",
     "jwks_unavailable",
-    "require_type"
+    "require_type",
+    "revocation_unavailable"
 };
 
 
@@ -319,8 +354,15 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 
         mark = p;
 
-        if (!f->per_pool) {
+        if (!f->per_pool && f->gauge == NULL) {
             p = f->samples(p, &snap, NULL);
+
+        } else if (!f->per_pool) {
+            value = f->gauge(&snap, NULL);
+
+            if (value >= 0) {
+                p = ngx_sprintf(p, "%s %i\n", f->name, value);
+            }
         }
 
         for (j = 0; f->per_pool && j < snap.nrows; j++) {
@@ -386,36 +428,10 @@ ngx_http_cognito_auth_metrics_handler(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_cognito_auth_openmetrics(ngx_http_request_t *r)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    static ngx_str_t  accept = ngx_string("Accept");
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("Accept") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
-                               sizeof("Accept") - 1)
-               == 0
-            && ngx_http_cognito_auth_names_openmetrics(&h[i].value))
-        {
-            return 1;
-        }
-    }
-
-    return 0;
+    return ngx_http_cognito_auth_has_header(r, &accept,
+                                       ngx_http_cognito_auth_names_openmetrics);
 }
 
 
@@ -508,6 +524,9 @@ ngx_http_cognito_auth_snapshot(ngx_http_request_t *r,
     snap->cache_shared_hits = zctx->sh->cache_shared_hits;
     snap->verifications = zctx->sh->verifications;
 
+    snap->revocation = (camcf->revocation_uri.len != 0);
+    snap->rsh = zctx->sh->revocation;
+
     ngx_shmtx_unlock(&zctx->shpool->mutex);
 
     /* the cache zone's own lock, never both at once */
@@ -557,12 +576,32 @@ ngx_http_cognito_auth_fetches(u_char *p,
         return p;
     }
 
-    return ngx_sprintf(p, "cognito_auth_jwks_fetches_total{pool=\"%V\","
-                       "result=\"ok\"} %uA\n"
-                       "cognito_auth_jwks_fetches_total{pool=\"%V\","
-                       "result=\"error\"} %uA\n",
-                       &row->name, row->slot.fetch_ok,
-                       &row->name, row->slot.fetch_failed);
+    return ngx_http_cognito_auth_results(p, "cognito_auth_jwks_fetches_total",
+                                         &row->name, row->slot.fetch_ok,
+                                         row->slot.fetch_failed);
+}
+
+
+/* a fetch counter's two samples, ok and error, with the pool if any */
+
+static u_char *
+ngx_http_cognito_auth_results(u_char *p, char *name, ngx_str_t *pool,
+    ngx_atomic_uint_t ok, ngx_atomic_uint_t failed)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        p = ngx_sprintf(p, "%s{", name);
+
+        if (pool != NULL) {
+            p = ngx_sprintf(p, "pool=\"%V\",", pool);
+        }
+
+        p = ngx_sprintf(p, "result=\"%s\"} %uA\n", i ? "error" : "ok",
+                        i ? failed : ok);
+    }
+
+    return p;
 }
 
 
@@ -578,11 +617,18 @@ static ngx_int_t
 ngx_http_cognito_auth_keys_age(ngx_http_cognito_auth_snapshot_t *snap,
     ngx_http_cognito_auth_row_t *row)
 {
-    if (!row->fetched || row->slot.last_good == 0) {
-        return -1;
-    }
+    return row->fetched ? ngx_http_cognito_auth_age(snap, row->slot.last_good)
+                        : -1;
+}
 
-    return snap->now - row->slot.last_good;
+
+/* seconds since a fetch last brought or confirmed it; -1 until one did */
+
+static ngx_int_t
+ngx_http_cognito_auth_age(ngx_http_cognito_auth_snapshot_t *snap,
+    time_t last_good)
+{
+    return (last_good == 0) ? -1 : snap->now - last_good;
 }
 
 
@@ -679,4 +725,49 @@ ngx_http_cognito_auth_verifications(u_char *p,
 {
     return ngx_sprintf(p, "cognito_auth_signature_verifications_total %uA\n",
                        snap->verifications);
+}
+
+
+static u_char *
+ngx_http_cognito_auth_revocation_fetches(u_char *p,
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    if (!snap->revocation) {
+        return p;
+    }
+
+    return ngx_http_cognito_auth_results(p,
+                                     "cognito_auth_revocation_fetches_total",
+                                     NULL, snap->rsh.fetch_ok,
+                                     snap->rsh.fetch_failed);
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_revocation_entries(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    if (!snap->revocation || snap->rsh.list == NULL) {
+        return -1;
+    }
+
+    return snap->rsh.entries;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_revocation_age(ngx_http_cognito_auth_snapshot_t *snap,
+    ngx_http_cognito_auth_row_t *row)
+{
+    return snap->revocation ? ngx_http_cognito_auth_age(snap,
+                                                        snap->rsh.last_good)
+                            : -1;
+}
+
+
+static ngx_int_t
+ngx_http_cognito_auth_revocation_failing(
+    ngx_http_cognito_auth_snapshot_t *snap, ngx_http_cognito_auth_row_t *row)
+{
+    return snap->revocation ? (ngx_int_t) snap->rsh.fetch_failing : -1;
 }

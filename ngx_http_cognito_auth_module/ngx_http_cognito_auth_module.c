@@ -102,10 +102,13 @@ static u_char *ngx_http_cognito_auth_where(ngx_http_core_srv_conf_t *cscf,
 static ngx_int_t ngx_http_cognito_auth_check_servers(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool);
+static ngx_http_core_loc_conf_t *ngx_http_cognito_auth_check_server_uri(
+    ngx_conf_t *cf, ngx_http_core_srv_conf_t *cscf, ngx_str_t *uri,
+    ngx_str_t *user, const char *param, const char *what);
 #if (NGX_HTTP_SSL)
-static void ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
-    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
-    ngx_http_core_loc_conf_t *clcf);
+static void ngx_http_cognito_auth_check_fetch_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_core_loc_conf_t *clcf,
+    ngx_str_t *user, const char *param, ngx_str_t *uri, const char *risk);
 #endif
 static ngx_int_t ngx_http_cognito_auth_check_server_headers(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_command_t *cmd, ngx_uint_t index);
@@ -292,6 +295,13 @@ static ngx_command_t  ngx_http_cognito_auth_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_cognito_auth_loc_conf_t, token_scheme),
       &ngx_http_cognito_auth_token_schemes },
+
+    { ngx_string("cognito_auth_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cognito_auth_loc_conf_t, preflight),
+      NULL },
 
     { ngx_string("cognito_auth_require_group"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
@@ -503,6 +513,7 @@ ngx_http_cognito_auth_create_loc_conf(ngx_conf_t *cf)
     calcf->requires = NGX_CONF_UNSET_PTR;
     calcf->headers = NGX_CONF_UNSET_PTR;
     calcf->tenant_required = NGX_CONF_UNSET;
+    calcf->preflight = NGX_CONF_UNSET;
 
     calcf->session = ngx_http_cognito_auth_session_create_conf(cf);
     if (calcf->session == NULL) {
@@ -528,6 +539,7 @@ ngx_http_cognito_auth_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
     ngx_conf_merge_uint_value(conf->token_scheme, prev->token_scheme,
                               COGNITO_SCHEME_BEARER);
+    ngx_conf_merge_value(conf->preflight, prev->preflight, 0);
 
     /*
      * Requirements and trusted headers add up from http to the innermost
@@ -922,7 +934,14 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
     ngx_http_core_srv_conf_t          **cscfp;
     ngx_http_core_main_conf_t          *cmcf;
     ngx_http_cognito_auth_pool_t      **pools;
+    ngx_http_core_loc_conf_t           *clcf;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
+    ngx_http_cognito_auth_main_conf_t  *camcf;
+
+    static ngx_str_t  revocation = ngx_string("cognito_auth_revocation_list");
+
+    camcf = ngx_http_conf_get_module_main_conf(cf,
+                                               ngx_http_cognito_auth_module);
 
     cmd = ngx_http_cognito_auth_proxy_command(cf, "proxy_set_header",
                                               ngx_conf_set_keyval_slot,
@@ -946,6 +965,26 @@ ngx_http_cognito_auth_check_servers(ngx_conf_t *cf)
             {
                 return NGX_ERROR;
             }
+        }
+
+        /* the revocation list's uri=, where any token is checked */
+
+        if (camcf->revocation_uri.len && cascf->pools.nelts) {
+            clcf = ngx_http_cognito_auth_check_server_uri(cf, cscfp[s],
+                                                   &camcf->revocation_uri,
+                                                   &revocation, "uri",
+                                                   "the revocation list");
+            if (clcf == NULL) {
+                return NGX_ERROR;
+            }
+
+#if (NGX_HTTP_SSL)
+            ngx_http_cognito_auth_check_fetch_tls(cf, cscfp[s], clcf,
+                                                  &revocation, "uri",
+                                                  &camcf->revocation_uri,
+                                                  "serve an empty list and "
+                                                  "let revoked tokens in");
+#endif
         }
 
         if (cmd != NULL
@@ -973,14 +1012,57 @@ static ngx_int_t
 ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
     ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool)
 {
-    ngx_str_t                          *uri;
+    ngx_str_t                  user;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    user.len = sizeof("cognito_auth_pool \"\"") - 1 + pool->name.len;
+    user.data = ngx_pnalloc(cf->temp_pool, user.len);
+    if (user.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(user.data, "cognito_auth_pool \"%V\"", &pool->name);
+
+    clcf = ngx_http_cognito_auth_check_server_uri(cf, cscf, &pool->jwks_uri,
+                                                  &user, "jwks",
+                                                  "the pool's keys");
+    if (clcf == NULL) {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_SSL)
+    ngx_http_cognito_auth_check_fetch_tls(cf, cscf, clcf, &user, "jwks",
+                                          &pool->jwks_uri,
+                                          "serve keys and mint accepted "
+                                          "tokens");
+#endif
+
+    if (pool->jwks_ctx == NULL) {
+        pool->jwks_ctx = cscf->ctx;      /* where the startup fetch runs */
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The location that serves a fetch's uri in this server, as nginx finds a
+ * static location, if it is an internal exact or "^~" one; else NULL,
+ * logged: "user" (a directive) has no such location for its "param"=uri,
+ * which brings "what".
+ */
+
+static ngx_http_core_loc_conf_t *
+ngx_http_cognito_auth_check_server_uri(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_str_t *uri, ngx_str_t *user,
+    const char *param, const char *what)
+{
     ngx_uint_t                          i;
     ngx_http_core_loc_conf_t          **cl, *clcf, *prefix;
     ngx_http_cognito_auth_srv_conf_t   *cascf;
 
     cascf = cscf->ctx->srv_conf[ngx_http_cognito_auth_module.ctx_index];
 
-    uri = &pool->jwks_uri;
     cl = cascf->locations.elts;
 
     clcf = NULL;
@@ -1027,69 +1109,59 @@ ngx_http_cognito_auth_check_server_jwks(ngx_conf_t *cf,
 
     if (clcf == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\" but has no location for its jwks=%V: add "
-                      "\"location = %V { internal; ... }\" to this server, "
-                      "or a request to it fetches the pool's keys from "
+                      "server \"%V\" in %s:%ui uses %V but has no location "
+                      "for its %s=%V: add \"location = %V { internal; ... }\" "
+                      "to this server, or a request to it fetches %s from "
                       "whatever serves \"%V\" there",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, uri, uri);
-        return NGX_ERROR;
+                      user, param, uri, uri, what, uri);
+        return NULL;
     }
 
     if (!clcf->exact_match && !clcf->noregex) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\", but its jwks=%V is served there by "
-                      "\"location %V\": add \"location = %V "
+                      "server \"%V\" in %s:%ui uses %V, but its %s=%V is "
+                      "served there by \"location %V\": add \"location = %V "
                       "{ internal; ... }\" to this server (or an internal "
                       "\"location ^~\", which no regex location can take "
                       "over)",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, &clcf->name, uri);
-        return NGX_ERROR;
+                      user, param, uri, &clcf->name, uri);
+        return NULL;
     }
 
     if (!clcf->internal) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "server \"%V\" in %s:%ui uses cognito_auth_pool "
-                      "\"%V\", whose jwks=%V is served there by "
-                      "\"location %s%V\", which is not \"internal\"",
+                      "server \"%V\" in %s:%ui uses %V, whose %s=%V is "
+                      "served there by \"location %s%V\", which is not "
+                      "\"internal\"",
                       &cscf->server_name, cscf->file_name, cscf->line,
-                      &pool->name, uri, clcf->exact_match ? "= " : "^~ ",
+                      user, param, uri, clcf->exact_match ? "= " : "^~ ",
                       &clcf->name);
-        return NGX_ERROR;
+        return NULL;
     }
 
-#if (NGX_HTTP_SSL)
-    ngx_http_cognito_auth_check_jwks_tls(cf, cscf, pool, clcf);
-#endif
-
-    if (pool->jwks_ctx == NULL) {
-        pool->jwks_ctx = cscf->ctx;      /* where the startup fetch runs */
-    }
-
-    return NGX_OK;
+    return clcf;
 }
 
 
 #if (NGX_HTTP_SSL)
 
 /*
- * A jwks= location that proxies over TLS without verifying the peer lets
- * anyone on the network path serve keys.  The proxy module's location
- * configuration is private: its upstream settings, a public
- * ngx_http_upstream_conf_t, are found at the offset its own directive
- * table gives for proxy_ssl_verify, confirmed by proxy_connect_timeout's;
- * if the two disagree nothing is checked.  upstream.ssl is set for a
- * proxy_pass to https:// (and for one with variables, whose scheme is
- * known only at run time).
+ * A jwks= (or revocation list uri=) location that proxies over TLS without
+ * verifying the peer lets anyone on the network path serve keys (or an
+ * empty list).  The proxy module's location configuration is private: its
+ * upstream settings, a public ngx_http_upstream_conf_t, are found at the
+ * offset its own directive table gives for proxy_ssl_verify, confirmed by
+ * proxy_connect_timeout's; if the two disagree nothing is checked.
+ * upstream.ssl is set for a proxy_pass to https:// (and for one with
+ * variables, whose scheme is known only at run time).
  */
 
 static void
-ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
-    ngx_http_core_srv_conf_t *cscf, ngx_http_cognito_auth_pool_t *pool,
-    ngx_http_core_loc_conf_t *clcf)
+ngx_http_cognito_auth_check_fetch_tls(ngx_conf_t *cf,
+    ngx_http_core_srv_conf_t *cscf, ngx_http_core_loc_conf_t *clcf,
+    ngx_str_t *user, const char *param, ngx_str_t *uri, const char *risk)
 {
     size_t                     base;
     ngx_uint_t                 index;
@@ -1123,15 +1195,14 @@ ngx_http_cognito_auth_check_jwks_tls(ngx_conf_t *cf,
     }
 
     ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                  "server \"%V\" in %s:%ui: the jwks=%V location of "
-                  "cognito_auth_pool \"%V\" proxies over TLS without "
-                  "\"proxy_ssl_verify on\", so anyone on the network path "
-                  "can serve keys and mint accepted tokens: add "
+                  "server \"%V\" in %s:%ui: the %s=%V location of %V "
+                  "proxies over TLS without \"proxy_ssl_verify on\", so "
+                  "anyone on the network path can %s: add "
                   "\"proxy_ssl_verify on; proxy_ssl_trusted_certificate "
                   "<CA bundle>; proxy_ssl_server_name on;\" to "
                   "\"location %V\"",
                   &cscf->server_name, cscf->file_name, cscf->line,
-                  &pool->jwks_uri, &pool->name, &clcf->name);
+                  param, uri, user, risk, &clcf->name);
 }
 
 #endif

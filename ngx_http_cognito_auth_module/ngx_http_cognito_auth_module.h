@@ -26,6 +26,7 @@
 #define NGX_HTTP_COGNITO_AUTH_WAIT_MSEC    20
 #define NGX_HTTP_COGNITO_AUTH_LOAD_STALE   30    /* seconds */
 #define NGX_HTTP_COGNITO_AUTH_CACHE_SIZE   1024  /* verified tokens */
+#define NGX_HTTP_COGNITO_AUTH_ETAG_LEN     256   /* longer: not kept */
 
 
 /*
@@ -38,7 +39,8 @@
 #define NGX_HTTP_COGNITO_AUTH_REQUIRE_FAILED    (COGNITO_ERR_LAST + 3)
 #define NGX_HTTP_COGNITO_AUTH_JWKS_UNAVAILABLE  (COGNITO_ERR_LAST + 4)
 #define NGX_HTTP_COGNITO_AUTH_REQUIRE_TYPE      (COGNITO_ERR_LAST + 5)
-#define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 6)
+#define NGX_HTTP_COGNITO_AUTH_REVOCATION_UNAVAILABLE  (COGNITO_ERR_LAST + 6)
+#define NGX_HTTP_COGNITO_AUTH_NREASONS          (COGNITO_ERR_LAST + 7)
 
 
 /* cognito_auth_tenant: parsed by _module.c, applied by _handler.c */
@@ -74,6 +76,31 @@ typedef struct {
 } ngx_http_cognito_auth_slot_t;
 
 
+/*
+ * The revocation list of cognito_auth_revocation_list uri= in the zone
+ * (ngx_http_cognito_auth_revoke_fetch.c): its bytes, one copy for all
+ * workers, the generation that moves when they change, the ETag they came
+ * with, and the fetch state and counters.
+ */
+typedef struct {
+    uint64_t                       generation;
+    u_char                        *list;          /* in the slab */
+    size_t                         len;
+    ngx_uint_t                     entries;
+    u_char                         etag[NGX_HTTP_COGNITO_AUTH_ETAG_LEN];
+    size_t                         etag_len;
+
+    time_t                         next;          /* a fetch is due */
+    time_t                         last_good;
+    time_t                         loading_since;
+    ngx_uint_t                     loading;
+
+    ngx_atomic_t                   fetch_ok;      /* 200 or 304 */
+    ngx_atomic_t                   fetch_failed;
+    ngx_uint_t                     fetch_failing; /* failed in a row */
+} ngx_http_cognito_auth_revocation_sh_t;
+
+
 typedef struct {
     ngx_http_cognito_auth_slot_t   slots[NGX_HTTP_COGNITO_AUTH_MAX_POOLS];
     ngx_http_cognito_auth_slot_t   nopool;        /* rejected before the
@@ -84,6 +111,8 @@ typedef struct {
     ngx_atomic_t                   cache_shared_hits;
     ngx_atomic_t                   verifications;   /* signatures checked */
     uint64_t                       epoch;           /* slots assigned */
+
+    ngx_http_cognito_auth_revocation_sh_t  revocation;
 } ngx_http_cognito_auth_shctx_t;
 
 
@@ -154,8 +183,9 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_uint_t                     cache_size;      /* front entries */
     ngx_shm_zone_t                *cache_zone;      /* NULL: front only */
 
-    /* cognito_auth_revocation_list */
+    /* cognito_auth_revocation_list: a file, or uri= (a location) */
     ngx_str_t                      revocation_file;
+    ngx_str_t                      revocation_uri;
     ngx_msec_t                     revocation_check;
     cognito_revocation_t          *revocation_conf;   /* read at load */
 
@@ -169,7 +199,9 @@ struct ngx_http_cognito_auth_main_conf_s {
     ngx_http_cognito_auth_cache_t *cache;       /* NULL: no cache */
     ngx_pool_t                    *cache_pool;
     cognito_revocation_t          *revocation;  /* revocation_conf until the
-                                                   timer loads a new one */
+                                                   timer loads a new one;
+                                                   uri=: the zone's list */
+    uint64_t                       revocation_generation;
     ngx_file_uniq_t                revocation_uniq;
     time_t                         revocation_mtime;
     off_t                          revocation_size;
@@ -237,6 +269,7 @@ typedef struct {
     ngx_array_t                   *headers;   /* header_t */
 
     ngx_http_cognito_auth_session_conf_t  *session;
+    ngx_flag_t                     preflight; /* CORS preflights unchecked */
 } ngx_http_cognito_auth_loc_conf_t;
 
 
@@ -330,6 +363,7 @@ typedef struct {
     /* the JWKS fetch: ngx_http_cognito_auth_jwks.c and _filter.c */
     ngx_http_request_t              *sr;
     ngx_buf_t                       *body;         /* its body, bounded */
+    size_t                           body_max;     /* by this */
     ngx_uint_t                       waits;
 
     unsigned                         fetching:1;
@@ -337,6 +371,7 @@ typedef struct {
     unsigned                         fetch_tried:1;
     unsigned                         too_big:1;
     unsigned                         body_done:1;
+    unsigned                         revocation_tried:1;
 
     unsigned                         counted:1;    /* in the metrics */
 
@@ -346,6 +381,31 @@ typedef struct {
     void                            *session;      /* the session cookie,
                                                       opened once */
 } ngx_http_cognito_auth_ctx_t;
+
+
+/*
+ * How a fetch by subrequest (the JWKS, the revocation list) ended, as its
+ * post-subrequest handler records it (ngx_http_cognito_auth_jwks.c), and
+ * who reads what it brought: the first member of each fetch's state.
+ */
+
+typedef struct ngx_http_cognito_auth_fetch_end_s
+    ngx_http_cognito_auth_fetch_end_t;
+
+typedef ngx_int_t (*ngx_http_cognito_auth_store_pt)(
+    ngx_http_cognito_auth_fetch_end_t *end);
+
+struct ngx_http_cognito_auth_fetch_end_s {
+    ngx_http_cognito_auth_ctx_t     *ctx;
+    ngx_http_request_t              *r;
+    ngx_http_cognito_auth_store_pt   store;
+
+    ngx_int_t                        rc;
+    ngx_uint_t                       status;
+    ngx_str_t                        etag;       /* its ETag, if short */
+    unsigned                         abandoned:1; /* with its client */
+    unsigned                         stored:1;    /* the parent read it */
+};
 
 
 /* ngx_http_cognito_auth_handler.c */
@@ -374,6 +434,14 @@ ngx_int_t ngx_http_cognito_auth_fetch_finish(ngx_http_request_t *r,
 /* ngx_http_cognito_auth_warm.c */
 void ngx_http_cognito_auth_warm_init(ngx_cycle_t *cycle,
     ngx_http_cognito_auth_main_conf_t *camcf);
+ngx_int_t ngx_http_cognito_auth_clean_subrequest(ngx_http_request_t *r,
+    ngx_str_t *uri, ngx_http_cognito_auth_fetch_end_t *end, size_t max,
+    ngx_pool_cleanup_pt cleanup, ngx_http_request_t **psr);
+ngx_int_t ngx_http_cognito_auth_fetched_body(
+    ngx_http_cognito_auth_fetch_end_t *end, ngx_str_t *what,
+    ngx_str_t *where);
+ngx_int_t ngx_http_cognito_auth_wait(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
 void ngx_http_cognito_auth_jwks_exit(
     ngx_http_cognito_auth_main_conf_t *camcf);
 
@@ -386,6 +454,9 @@ ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_slot(
 ngx_http_cognito_auth_slot_t *ngx_http_cognito_auth_counters(
     ngx_http_cognito_auth_main_conf_t *camcf,
     ngx_http_cognito_auth_pool_t *pool);
+ngx_int_t ngx_http_cognito_auth_zone_keep_locked(
+    ngx_http_cognito_auth_zone_ctx_t *zctx, u_char **bytes, size_t *len,
+    ngx_buf_t *b);
 
 /* ngx_http_cognito_auth_cache.c */
 char *ngx_http_cognito_auth_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -453,6 +524,10 @@ ngx_int_t ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
 
+/* ngx_http_cognito_auth_revoke_fetch.c */
+ngx_int_t ngx_http_cognito_auth_revocation_current(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx);
+
 /* ngx_http_cognito_auth_metrics.c */
 const char *ngx_http_cognito_auth_reason_name(ngx_uint_t reason);
 void ngx_http_cognito_auth_count(ngx_http_request_t *r,
@@ -467,6 +542,8 @@ char *ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_cognito_auth_headers.c */
+typedef ngx_uint_t (*ngx_http_cognito_auth_value_pt)(ngx_str_t *value);
+
 char *ngx_http_cognito_auth_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_cognito_auth_merge_headers(ngx_conf_t *cf,
@@ -479,6 +556,8 @@ ngx_int_t ngx_http_cognito_auth_www_authenticate(ngx_http_request_t *r,
 ngx_uint_t ngx_http_cognito_auth_same_header(ngx_str_t *a, ngx_str_t *b);
 ngx_keyval_t *ngx_http_cognito_auth_header_overridden(
     ngx_http_cognito_auth_loc_conf_t *calcf, ngx_array_t *set);
+ngx_uint_t ngx_http_cognito_auth_has_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_http_cognito_auth_value_pt test);
 
 
 extern ngx_module_t  ngx_http_cognito_auth_module;

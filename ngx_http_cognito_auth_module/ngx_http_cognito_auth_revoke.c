@@ -10,7 +10,8 @@
  * within one timestamp tick (a second on some filesystems, a jiffy on
  * others) leaves all three as they were.  The file is local and capped at
  * COGNITO_REVOCATION_MAX_LEN; requests never touch it.  The file reader
- * here also reads jwks_file= for the JWKS.
+ * here also reads jwks_file= for the JWKS.  With uri= the list comes from
+ * a location instead: ngx_http_cognito_auth_revoke_fetch.c fetches it.
  */
 
 
@@ -24,11 +25,13 @@
 static ngx_int_t ngx_http_cognito_auth_revocation_read(ngx_log_t *log,
     ngx_str_t *name, ngx_file_info_t *fi, cognito_revocation_t *current,
     cognito_revocation_t **rl, cognito_err_t *err);
+static char *ngx_http_cognito_auth_revocation_uri(ngx_conf_t *cf,
+    ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *value);
 static void ngx_http_cognito_auth_revocation_timer(ngx_event_t *ev);
 static void ngx_http_cognito_auth_revocation_cleanup(void *data);
 
 
-/* cognito_auth_revocation_list path [check=time]; */
+/* cognito_auth_revocation_list path | uri=uri [check=time]; */
 
 char *
 ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -42,7 +45,9 @@ ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_file_info_t       fi;
     ngx_pool_cleanup_t   *cln;
 
-    if (camcf->revocation_file.data != NULL) {
+    if (camcf->revocation_file.data != NULL
+        || camcf->revocation_uri.data != NULL)
+    {
         return "is duplicate";
     }
 
@@ -69,8 +74,13 @@ ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
         }
     }
 
-    camcf->revocation_file = value[1];
     camcf->revocation_check = check;
+
+    if (ngx_strncmp(value[1].data, "uri=", 4) == 0) {
+        return ngx_http_cognito_auth_revocation_uri(cf, camcf, &value[1]);
+    }
+
+    camcf->revocation_file = value[1];
 
     if (ngx_conf_full_name(cf->cycle, &camcf->revocation_file, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -100,6 +110,48 @@ ngx_http_cognito_auth_revocation_list(ngx_conf_t *cf, ngx_command_t *cmd,
 
     /* no broken version reported (see the timer) */
     camcf->revocation_size = -1;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * uri=: a location that serves the list, fetched by subrequest, which needs
+ * the zone (nginx -t checks that every server with cognito_auth serves it
+ * from an internal location).  Fetches are timed in whole seconds.
+ */
+
+static char *
+ngx_http_cognito_auth_revocation_uri(ngx_conf_t *cf,
+    ngx_http_cognito_auth_main_conf_t *camcf, ngx_str_t *value)
+{
+    ngx_str_t  uri;
+
+    uri.data = value->data + 4;
+    uri.len = value->len - 4;
+
+    if (uri.len == 0 || uri.data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid revocation list \"%V\": uri= takes a "
+                           "location, such as uri=/_cognito_revoked", value);
+        return NGX_CONF_ERROR;
+    }
+
+    if (camcf->revocation_check < 1000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "revocation list \"%V\": check= must be 1s or "
+                           "more with uri=", value);
+        return NGX_CONF_ERROR;
+    }
+
+    if (camcf->shm_zone == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "revocation list \"%V\" needs a "
+                           "\"cognito_auth_zone\" defined before it", value);
+        return NGX_CONF_ERROR;
+    }
+
+    camcf->revocation_uri = uri;
 
     return NGX_CONF_OK;
 }

@@ -1688,6 +1688,7 @@ ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
 
     ctx->signin_sr = sr;
     ctx->body = NULL;
+    ctx->body_max = COGNITO_JWKS_MAX_LEN;
     ctx->too_big = 0;
     ctx->body_done = 0;
 

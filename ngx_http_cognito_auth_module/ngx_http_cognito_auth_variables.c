@@ -6,6 +6,7 @@
  * for a token whose signature and claims checked out.  One variable is a
  * token source, not a claim: $cognito_appsync_header_token, the token in
  * AppSync's "header" query parameter (real-time WebSocket handshakes).
+ * $cognito_claims is the verified payload whole, as signed (base64url).
  */
 
 
@@ -19,6 +20,7 @@
 #define NGX_HTTP_COGNITO_AUTH_VAR_TENANT  0
 #define NGX_HTTP_COGNITO_AUTH_VAR_POOL    1
 #define NGX_HTTP_COGNITO_AUTH_VAR_ERROR   2
+#define NGX_HTTP_COGNITO_AUTH_VAR_CLAIMS  3
 
 
 typedef struct {
@@ -37,6 +39,8 @@ static ngx_int_t ngx_http_cognito_auth_appsync_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
     ngx_http_request_t *r);
+static void ngx_http_cognito_auth_payload(ngx_str_t *token,
+    ngx_str_t *payload);
 
 
 static const char  *ngx_http_cognito_auth_sub[] = { "sub" };
@@ -102,6 +106,10 @@ static ngx_http_variable_t  ngx_http_cognito_auth_vars[] = {
 
     { ngx_string("cognito_error"), NULL,
       ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_ERROR,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_claims"), NULL,
+      ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_CLAIMS,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("cognito_appsync_header_token"), NULL,
@@ -317,7 +325,7 @@ static ngx_int_t
 ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_str_t                    *s;
+    ngx_str_t                    *s, payload;
     ngx_http_cognito_auth_ctx_t  *ctx;
 
     s = NULL;
@@ -332,7 +340,14 @@ ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     } else {
         ctx = ngx_http_cognito_auth_valid_ctx(r);
 
-        if (ctx != NULL) {
+        if (ctx == NULL) {
+            /* not verified: nothing */
+
+        } else if (data == NGX_HTTP_COGNITO_AUTH_VAR_CLAIMS) {
+            ngx_http_cognito_auth_payload(&ctx->verdict.token, &payload);
+            s = &payload;
+
+        } else {
             s = (data == NGX_HTTP_COGNITO_AUTH_VAR_TENANT)
                 ? &ctx->verdict.tenant : &ctx->verdict.pool->name;
         }
@@ -350,4 +365,40 @@ ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     v->not_found = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * The payload segment of the token the verdict was made for, as it was
+ * signed: the text between its two dots.  The verdict's token is the
+ * request's own text, which the signature was checked over (or, from the
+ * cache, a text with the same SHA-256), so nothing is decoded or encoded
+ * again.  Empty when there are not two dots, which a token that parsed
+ * always has.
+ */
+
+static void
+ngx_http_cognito_auth_payload(ngx_str_t *token, ngx_str_t *payload)
+{
+    u_char  *p, *q, *last;
+
+    payload->len = 0;
+    payload->data = NULL;
+
+    last = token->data + token->len;
+
+    p = ngx_strlchr(token->data, last, '.');
+    if (p == NULL) {
+        return;
+    }
+
+    p++;
+
+    q = ngx_strlchr(p, last, '.');
+    if (q == NULL) {
+        return;
+    }
+
+    payload->data = p;
+    payload->len = q - p;
 }

@@ -10,7 +10,8 @@
  * refresh state (written by the JWKS fetch) and the request counters
  * (written by the metrics).  A slot found again by its pool's key after a
  * reload keeps its keys and their generation, so that the verified-token
- * cache zone's entries stay good across the reload.
+ * cache zone's entries stay good across the reload.  Bytes are replaced in
+ * the zone here (the JWKS, the fetched revocation list).
  */
 
 
@@ -280,4 +281,42 @@ ngx_http_cognito_auth_counters(ngx_http_cognito_auth_main_conf_t *camcf,
     }
 
     return &zctx->sh->nopool;
+}
+
+
+/*
+ * Bytes kept in the zone (a pool's JWKS, the fetched revocation list),
+ * with the mutex held: NGX_DECLINED when *bytes already holds the same;
+ * NGX_OK when they are replaced by a copy of b's; NGX_ERROR when the zone
+ * has no room for it (the old bytes stay).
+ */
+
+ngx_int_t
+ngx_http_cognito_auth_zone_keep_locked(ngx_http_cognito_auth_zone_ctx_t *zctx,
+    u_char **bytes, size_t *len, ngx_buf_t *b)
+{
+    u_char  *p;
+    size_t   n;
+
+    n = b->last - b->pos;
+
+    if (*bytes != NULL && *len == n && ngx_memcmp(*bytes, b->pos, n) == 0) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_slab_alloc_locked(zctx->shpool, n);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, b->pos, n);
+
+    if (*bytes != NULL) {
+        ngx_slab_free_locked(zctx->shpool, *bytes);
+    }
+
+    *bytes = p;
+    *len = n;
+
+    return NGX_OK;
 }

@@ -221,3 +221,35 @@ my $t = "Authorization: Bearer " . Cognito::access_token();
  qr/\ncognito_auth_jwks_keys\{pool="test"\} 0\n.*\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 3\n/s,
  "slept", "^ok\n\$",
  qr/\ncognito_auth_jwks_keys\{pool="test"\} 2\n.*\ncognito_auth_jwks_consecutive_failures\{pool="test"\} 0\n/s]
+
+
+
+=== TEST 7: a fetched revocation list's families, in both formats
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json;
+    cognito_auth_revocation_list uri=/_revoked;
+--- config
+    location = /_revoked {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/revoked.json;
+    }
+    location = /revoked.json { root html; }
+    location = /t { cognito_auth test; echo ok; }
+    location = /metrics { cognito_auth_metrics; }
+--- user_files
+>>> revoked.json
+{"jti": ["a", "b"], "sub": {"c": 1}}
+--- request eval
+["GET /metrics", "GET /t", "GET /metrics", "GET /metrics"]
+--- more_headers eval
+["", "Authorization: Bearer " . Cognito::access_token(), "",
+ "Accept: application/openmetrics-text; version=1.0.0"]
+--- response_body_like eval
+[qr/\ncognito_auth_revocation_fetches_total\{result="ok"\} 0\ncognito_auth_revocation_fetches_total\{result="error"\} 0\n# HELP cognito_auth_revocation_consecutive_failures [^\n]+\n# TYPE cognito_auth_revocation_consecutive_failures gauge\ncognito_auth_revocation_consecutive_failures 0\n\z/,
+ "^ok\n\$",
+ qr/\n# HELP cognito_auth_revocation_fetches_total [^\n]+\n# TYPE cognito_auth_revocation_fetches_total counter\ncognito_auth_revocation_fetches_total\{result="ok"\} 1\ncognito_auth_revocation_fetches_total\{result="error"\} 0\n# HELP cognito_auth_revocation_entries [^\n]+\n# TYPE cognito_auth_revocation_entries gauge\ncognito_auth_revocation_entries 3\n# HELP cognito_auth_revocation_last_success_seconds [^\n]+\n# TYPE cognito_auth_revocation_last_success_seconds gauge\ncognito_auth_revocation_last_success_seconds [01]\n# HELP cognito_auth_revocation_consecutive_failures [^\n]+\n# TYPE cognito_auth_revocation_consecutive_failures gauge\ncognito_auth_revocation_consecutive_failures 0\n\z/,
+ qr/\n# HELP cognito_auth_revocation_fetches [^\n]+\n# TYPE cognito_auth_revocation_fetches counter\ncognito_auth_revocation_fetches_total\{result="ok"\} 1\n.*\ncognito_auth_revocation_last_success_seconds [01]\n.*\ncognito_auth_revocation_consecutive_failures 0\n# EOF\n\z/s]
+--- no_error_log
+[error]
+[alert]

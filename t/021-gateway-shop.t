@@ -1,6 +1,7 @@
 # Gateway 2 (conf-examples/shop-api.conf): a browser app's API (auth code +
 # PKCE access tokens), employees-only order routes, a public catalogue, CORS
-# preflight without a token.  The Lambda function URLs are one stand-in on
+# preflights without a token (cognito_auth_preflight), any other OPTIONS
+# checked.  The Lambda function URLs are one stand-in on
 # $TEST_NGINX_BACKEND_PORT that echoes what it received.
 
 use lib 't/lib';
@@ -9,10 +10,17 @@ use ConfExample;
 
 our $Backend = <<'_EOC_';
 
-    # Lambda function URL stand-in
+    # Lambda function URL stand-in; it answers CORS preflights as a
+    # function URL with a CORS configuration does, with its own CORS
+    # header (which the gateway must hide), and says what it received
     server {
         listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
         location / {
+            if ($http_access_control_request_method) {
+                add_header Access-Control-Allow-Origin "*";
+                add_header X-Backend-Saw "sub=[$http_x_user_sub] user=[$http_x_username]";
+                return 204;
+            }
             echo_read_request_body;
             echo "$request_method $request_uri sub=[$http_x_user_sub] user=[$http_x_username] body=[$request_body]";
         }
@@ -53,6 +61,7 @@ Access-Control-Allow-Methods: GET, POST, OPTIONS
 Access-Control-Allow-Headers: Authorization, Content-Type
 Access-Control-Max-Age: 600
 Vary: Origin
+X-Backend-Saw: sub=[] user=[]
 !WWW-Authenticate
 --- response_body
 --- no_error_log
@@ -61,7 +70,38 @@ Vary: Origin
 
 
 
-=== TEST 2: preflight from another origin: no Access-Control-Allow-Origin
+=== TEST 2: a preflight sending X-User-Sub: the function gets none
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- request
+OPTIONS /create_report
+--- more_headers
+Origin: https://shop.example.com
+Access-Control-Request-Method: POST
+X-User-Sub: someone-else
+X-Username: root
+--- error_code: 204
+--- response_headers
+Access-Control-Allow-Origin: https://shop.example.com
+X-Backend-Saw: sub=[] user=[]
+
+
+
+=== TEST 3: not preflights: a bare OPTIONS, one with only Origin or only the method: 401
+--- http_config eval: $::Http
+--- config eval: $::Config
+--- request eval
+["OPTIONS /orders", "OPTIONS /orders", "OPTIONS /orders/o-1"]
+--- more_headers eval
+["", "Origin: https://shop.example.com", "Access-Control-Request-Method: GET"]
+--- error_code eval
+[401, 401, 401]
+--- response_headers eval
+["!X-Backend-Saw", "!X-Backend-Saw", "!X-Backend-Saw"]
+
+
+
+=== TEST 4: preflight from another origin: no Access-Control-Allow-Origin
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -75,7 +115,7 @@ Access-Control-Request-Method: POST
 
 
 
-=== TEST 3: GET /products is public and reaches the catalogue handler
+=== TEST 5: GET /products is public and reaches the catalogue handler
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -93,7 +133,7 @@ Access-Control-Allow-Origin: https://shop.example.com
 
 
 
-=== TEST 4: GET /orders without a token: 401, with the CORS headers so the app can read it
+=== TEST 6: GET /orders without a token: 401, with the CORS headers so the app can read it
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -108,7 +148,7 @@ WWW-Authenticate: Bearer realm="cognito"
 
 
 
-=== TEST 5: GET /orders as an employee reaches the orders handler with the user's headers
+=== TEST 7: GET /orders as an employee reaches the orders handler with the user's headers
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -125,7 +165,7 @@ Access-Control-Allow-Origin: https://shop.example.com
 
 
 
-=== TEST 6: GET /orders/{id} as an employee
+=== TEST 8: GET /orders/{id} as an employee
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -137,7 +177,7 @@ GET /orders/o-1234 sub=[11111111-2222-3333-4444-555555555555] user=[alice] body=
 
 
 
-=== TEST 7: POST /orders as an employee: the body goes through
+=== TEST 9: POST /orders as an employee: the body goes through
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -150,7 +190,7 @@ POST /orders sub=[11111111-2222-3333-4444-555555555555] user=[alice] body=[{"sku
 
 
 
-=== TEST 8: POST /create_report as an employee
+=== TEST 10: POST /create_report as an employee
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -163,7 +203,7 @@ POST /create_report sub=[11111111-2222-3333-4444-555555555555] user=[alice] body
 
 
 
-=== TEST 9: a signed-in customer (not an employee): 403
+=== TEST 11: a signed-in customer (not an employee): 403
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -174,7 +214,7 @@ GET /orders/o-1234
 
 
 
-=== TEST 10: an id token is not an API token: 401
+=== TEST 12: an id token is not an API token: 401
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -186,7 +226,7 @@ POST /create_report
 
 
 
-=== TEST 11: an expired employee token: 401
+=== TEST 13: an expired employee token: 401
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -199,7 +239,7 @@ WWW-Authenticate: .*error_description="token expired"
 
 
 
-=== TEST 12: a method the route does not offer: 403 even for an employee
+=== TEST 14: a method the route does not offer: 403 even for an employee
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -210,7 +250,7 @@ main::employee()
 
 
 
-=== TEST 13: anything else: 404
+=== TEST 15: anything else: 404
 --- http_config eval: $::Http
 --- config eval: $::Config
 --- request
@@ -219,7 +259,7 @@ GET /admin
 
 
 
-=== TEST 14: cors.conf: a preflight from a preview origin (regex) passes without a token
+=== TEST 16: cors.conf: a preflight from a preview origin (regex) passes without a token
 --- http_config eval: $::CorsHttp
 --- config eval: $::CorsConfig
 --- request
@@ -236,7 +276,7 @@ Access-Control-Allow-Headers: Authorization, Content-Type
 
 
 
-=== TEST 15: cors.conf: the actual request without a token: 401 with the CORS headers
+=== TEST 17: cors.conf: the actual request without a token: 401 with the CORS headers
 --- http_config eval: $::CorsHttp
 --- config eval: $::CorsConfig
 --- request
@@ -250,7 +290,7 @@ Access-Control-Allow-Origin: https://app.example.com
 
 
 
-=== TEST 16: cors.conf: the actual request with a token reaches the backend
+=== TEST 18: cors.conf: the actual request with a token reaches the backend
 --- http_config eval: $::CorsHttp
 --- config eval: $::CorsConfig
 --- request
@@ -264,7 +304,7 @@ Access-Control-Allow-Origin: https://app.example.com
 
 
 
-=== TEST 17: cors.conf: a lookalike origin gets no Access-Control-Allow-Origin
+=== TEST 19: cors.conf: a lookalike origin gets no Access-Control-Allow-Origin
 --- http_config eval: $::CorsHttp
 --- config eval: $::CorsConfig
 --- request
@@ -275,3 +315,17 @@ Access-Control-Request-Method: GET
 --- error_code: 204
 --- response_headers
 !Access-Control-Allow-Origin
+
+
+
+=== TEST 20: cors.conf: an OPTIONS that is no preflight is checked: 401
+--- http_config eval: $::CorsHttp
+--- config eval: $::CorsConfig
+--- request
+OPTIONS /things/1
+--- more_headers
+Origin: https://app.example.com
+--- error_code: 401
+--- response_headers
+Access-Control-Allow-Origin: https://app.example.com
+WWW-Authenticate: Bearer realm="cognito"
