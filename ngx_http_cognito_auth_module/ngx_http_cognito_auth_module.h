@@ -518,6 +518,7 @@ ngx_int_t ngx_http_cognito_auth_session_upstream(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 char *ngx_http_cognito_auth_session_bearer(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+time_t ngx_http_cognito_auth_session_expires(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cognito_auth_signin_callback_here(
     ngx_http_cognito_auth_loc_conf_t *calcf);
 ngx_int_t ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,

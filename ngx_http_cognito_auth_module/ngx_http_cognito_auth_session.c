@@ -2880,3 +2880,27 @@ ngx_http_cognito_auth_cookies_clear(ngx_http_request_t *r,
 
     return ngx_http_cognito_auth_session_set(r, ck, &empty);
 }
+
+
+/*
+ * When the request's session ends ($cognito_session_expires), 0 without a
+ * session that opened.  The session is the main request's, opened once by
+ * the access phase where sign-in is on.
+ */
+
+time_t
+ngx_http_cognito_auth_session_expires(ngx_http_request_t *r)
+{
+    ngx_http_cognito_auth_ctx_t   *ctx;
+    ngx_http_cognito_auth_sess_t  *sess;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_cognito_auth_module);
+
+    sess = (ctx != NULL) ? ctx->session : NULL;
+
+    if (sess == NULL || sess->status != COGNITO_SESSION_OK) {
+        return 0;
+    }
+
+    return sess->expires;
+}

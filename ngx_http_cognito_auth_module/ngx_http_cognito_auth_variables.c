@@ -7,6 +7,7 @@
  * token source, not a claim: $cognito_appsync_header_token, the token in
  * AppSync's "header" query parameter (real-time WebSocket handshakes).
  * $cognito_claims is the verified payload whole, as signed (base64url).
+ * $cognito_session_expires is when the request's sign-in session ends.
  */
 
 
@@ -35,6 +36,8 @@ static ngx_int_t ngx_http_cognito_auth_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cognito_auth_ctx_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cognito_auth_session_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cognito_auth_appsync_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_cognito_auth_ctx_t *ngx_http_cognito_auth_valid_ctx(
@@ -110,6 +113,10 @@ static ngx_http_variable_t  ngx_http_cognito_auth_vars[] = {
 
     { ngx_string("cognito_claims"), NULL,
       ngx_http_cognito_auth_ctx_variable, NGX_HTTP_COGNITO_AUTH_VAR_CLAIMS,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cognito_session_expires"), NULL,
+      ngx_http_cognito_auth_session_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("cognito_appsync_header_token"), NULL,
@@ -209,6 +216,40 @@ ngx_http_cognito_auth_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
  * "header" is URL-decoded here, then decoded by the core.  Empty when
  * there is none, so that the token is missing.
  */
+
+/*
+ * The end of the request's sign-in session (seconds since the epoch), as
+ * sealed into its cookie; not found without a session that opened.
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_session_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char  *p;
+    time_t   expires;
+
+    expires = ngx_http_cognito_auth_session_expires(r);
+
+    if (expires == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(p, "%T", expires) - p;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = p;
+
+    return NGX_OK;
+}
+
 
 static ngx_int_t
 ngx_http_cognito_auth_appsync_variable(ngx_http_request_t *r,

@@ -24,6 +24,8 @@ sub session {
 }
 
 our $s = session();
+our $ends = time + 1800;
+our $s_ends = session(e => $ends);
 our $big = session(id => Cognito::id_token(pad => 'x' x 3000));
 our @chunks = unpack '(A3800)*', $big;
 die "want two or three chunks" unless @chunks == 2 || @chunks == 3;
@@ -331,3 +333,28 @@ cookie=[b=2] auth=[] user=[]
 --- must_die
 --- error_log eval
 qr{\[emerg\] \d+#\d+: "cognito_auth_session_bearer" directive must be "off", "access" or "id" in }
+
+
+
+=== TEST 17: $cognito_session_expires is when the session ends; empty without one
+--- config
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+    location /app/ {
+        cognito_auth test;
+        cognito_auth_set_header X-User "ends=$cognito_session_expires";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+    location = /open { echo "ends=[$cognito_session_expires]"; }
+--- request eval
+["GET /app/", "GET /app/", "GET /open"]
+--- more_headers eval
+["Cookie: cognito_session_0=$::s_ends",
+ "Authorization: Bearer $::at",
+ "Cookie: cognito_session_0=$::s_ends"]
+--- error_code eval
+[200, 200, 200]
+--- response_body eval
+["cookie=[] auth=[] user=[ends=$::ends]\n",
+ "cookie=[] auth=[Bearer $::at] user=[ends=]\n",
+ "ends=[]\n"]
+
