@@ -3,7 +3,8 @@
 # through the access phase.  Every /metrics response of this file is read
 # by prometheus_client's parsers (t/metrics/parse.py: the Prometheus text
 # format, or OpenMetrics when the scraper asks for it), which fail on a
-# family whose HELP and TYPE are not right before its own samples.  Other
+# family whose HELP and TYPE are not right before its own samples, and
+# the Prometheus text by promtool's linter (promtool check metrics).  Other
 # files read the counters as a probe of their own topic: the JWKS fetches
 # (t/008, t/009, t/032, t/033), the cache (t/013), the pools (t/012) and
 # the metrics.conf example (t/025).
@@ -21,6 +22,21 @@ add_response_body_check(sub {
     my $report = do { local $/; <$out> };
     waitpid $pid, 0;
     is($? >> 8, 0, $block->name . " - prometheus_client parses it")
+        or diag($report);
+});
+
+# and Prometheus's own linter, where Debian's prometheus package brings it
+# (util/deps installs it with the test packages): the text format only
+add_response_body_check(sub {
+    my ($block, $body, $idx, $rep, $dry_run) = @_;
+    return if $dry_run || !defined $body || $body !~ /^# HELP cognito_auth_/
+              || $body =~ /^# EOF$/m || !-x '/usr/bin/promtool';
+    my $pid = open2(my $out, my $in, '/usr/bin/promtool', 'check', 'metrics');
+    print $in $body;
+    close $in;
+    my $report = do { local $/; <$out> };
+    waitpid $pid, 0;
+    is($? >> 8, 0, $block->name . " - promtool check metrics accepts it")
         or diag($report);
 });
 
