@@ -14,6 +14,8 @@ no_shuffle();
 our $old_at = Cognito::access_token(exp => time - 10);
 our $new_at = Cognito::access_token(jti => 'new-access-token');
 our $id = Cognito::id_token();
+our $soon_at = Cognito::access_token(exp => time + 30, jti => 'soon-due');
+our $after_at = Cognito::access_token(jti => 'after-rotation');
 
 sub session {
     my %a = (id => $id, at => $old_at, rt => 'r.good', c => time,
@@ -26,6 +28,8 @@ sub session {
 my %answer = (
     'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
     'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+    'turn'    => qq({"id_token":"$id","access_token":"$soon_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+    'rotated' => qq({"id_token":"$id","access_token":"$after_at","token_type":"Bearer"}),
     'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
                  . qq(","access_token":"$new_at","token_type":"Bearer"}),
 );
@@ -199,3 +203,49 @@ refreshed
 [200, 200]
 --- response_body eval
 ["auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
+
+
+
+=== TEST 10: rotation: the next refresh of the new session sends the new refresh token (a browser's two requests, chained by auth_request)
+--- config
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+
+    location = /_token {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/token;
+    }
+
+    location /app/ {
+        cognito_auth test;
+        cognito_auth_session_bearer access;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+
+    # the first request: r.turn refreshed to a token due again, r.rotated
+    location = /first {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/;
+        proxy_pass_request_body off;
+        proxy_set_header Cookie "cognito_session_0=$http_x_session";
+    }
+
+    # the second, with the cookie the first one set
+    location = /chain {
+        auth_request /first;
+        auth_request_set $next $upstream_cookie_cognito_session_0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/;
+        proxy_set_header Cookie "cognito_session_0=$next";
+    }
+--- request
+GET /chain
+--- more_headers eval
+"X-Session: " . main::session(rt => 'r.turn')
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::after_at]\n"
+--- grep_error_log: session refreshed with pool
+--- grep_error_log_out
+session refreshed with pool
+session refreshed with pool
+--- no_error_log
+[error]
