@@ -3,8 +3,10 @@
 # refresh token), the new id token checked as at the callback, the request
 # let in with the new token and the new session cookie set; a refresh that
 # fails (revoked refresh token, bad answer) leaves no session: sign in
-# again.  Nothing is kept between requests, so requests of one session
-# may refresh at the same time.
+# again.  A rotated refresh token is the new session's.  Requests of one
+# session refresh once: the others wait for that refresh and take its
+# result (the new session, or its failure), kept in cognito_auth_zone for
+# a short while.
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -44,15 +46,33 @@ my $http = <<'_EOC_' . $mock . <<'_EOC2_';
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1,testclient2 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
     cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
 
+    # /app/once/...: the token endpoint that takes a refresh token once
+    map $request_uri $token_path {
+        ~^/app/once/ token-once;
+        default token;
+    }
+
     map "$request_method|$content_type|$http_cookie|$http_authorization|$request_body" $mock_rt {
         "~^POST\|application/x-www-form-urlencoded\|\|\|grant_type=refresh_token&client_id=testclient1&refresh_token=(r\.[a-z]+)$" $1;
         default unexpected-request;
     }
 
+    # a token endpoint that takes one refresh token once (as Cognito's and
+    # oidc-provider's refresh-token rotation): a second POST is refused
+    limit_req_zone $request_method zone=once:1m rate=1r/m;
+
     server {
         listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
 
         location = /token { echo_read_request_body; echo_exec /mock/$mock_rt; }
+        location = /token-once {
+            limit_req zone=once;
+            limit_req_status 409;
+            error_page 409 = /mock/r.revoked;
+            echo_read_request_body;
+            echo_sleep 0.5;
+            echo_exec /mock/$mock_rt;
+        }
         location = /mock/r.revoked { return 400 '{"error":"invalid_grant"}'; }
         location /mock/ { return 418 '{"error":"unexpected_request"}'; }
         location / { echo "auth=[$http_authorization]"; }
@@ -71,13 +91,30 @@ add_block_preprocessor(sub {
 
     location = /_token {
         internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/token;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/$token_path;
     }
 
     location /app/ {
         cognito_auth test;
         cognito_auth_session_bearer access;
         proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+
+    # six requests of one session at once, as a page's fetch() calls
+    location = /par {
+        echo_location_async /p/1;
+        echo_location_async /p/2;
+        echo_location_async /p/3;
+        echo_location_async /p/4;
+        echo_location_async /p/5;
+        echo_location_async /p/6;
+    }
+
+    location /p/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/once/;
+        proxy_pass_request_body off;
+        proxy_set_header Cookie "cognito_session_0=$http_x_session";
     }
 _EOC_
     }
@@ -194,15 +231,20 @@ refreshed
 
 
 
-=== TEST 9: two requests of one session refresh each on their own (nothing shared to break)
+=== TEST 9: a request that comes with the old cookie after the refresh takes its result (the token endpoint takes a refresh token once)
 --- request eval
-["GET /app/", "GET /app/"]
+["GET /app/once/", "GET /app/once/"]
 --- more_headers eval
 [("Cookie: cognito_session_0=" . main::session()) x 2]
 --- error_code eval
 [200, 200]
 --- response_body eval
 ["auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
+--- raw_response_headers_like eval
+[qr{Set-Cookie: cognito_session_0=eyJ}, qr{Set-Cookie: cognito_session_0=eyJ}]
+--- no_error_log
+limiting requests
+[error]
 
 
 
@@ -249,3 +291,54 @@ session refreshed with pool
 session refreshed with pool
 --- no_error_log
 [error]
+
+
+
+=== TEST 11: six requests of one session at once: one refresh (the token endpoint takes a refresh token once), all six let in with its token
+--- request
+GET /par
+--- more_headers eval
+"X-Session: " . main::session()
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::new_at]\n" x 6
+--- grep_error_log: session refreshed with pool
+--- grep_error_log_out
+session refreshed with pool
+--- error_log
+refreshed by another request of it
+--- no_error_log
+limiting requests
+[error]
+[alert]
+
+
+
+=== TEST 12: the same when the refresh fails: one refresh, its failure for all six (sign in again)
+--- request
+GET /par
+--- more_headers eval
+"X-Session: " . main::session(rt => 'r.revoked')
+--- error_code: 200
+--- response_body_like eval
+qr{\A(?:<html>\r?\n<head><title>302 Found</title>.*?</html>\r?\n){6}\z}s
+--- grep_error_log: answered 400
+--- grep_error_log_out
+answered 400
+--- error_log
+failed (in another request of the session)
+--- no_error_log
+limiting requests
+[alert]
+
+
+
+=== TEST 13: refresh (token=) without cognito_auth_zone is refused: concurrent requests of a session would each refresh
+--- http_config
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
+    cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
+--- config
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+--- must_die
+--- error_log eval
+qr{\[emerg\] \d+#\d+: cognito_auth_signin refreshes sessions of pool "test" with token=, which needs a "cognito_auth_zone" in \S+/nginx\.conf:\d+}
