@@ -16,7 +16,6 @@ no_shuffle();
 our $old_at = Cognito::access_token(exp => time - 10);
 our $new_at = Cognito::access_token(jti => 'new-access-token');
 our $id = Cognito::id_token();
-our $soon_at = Cognito::access_token(exp => time + 30, jti => 'soon-due');
 our $after_at = Cognito::access_token(jti => 'after-rotation');
 
 sub session {
@@ -27,21 +26,21 @@ sub session {
     return Cognito::sealed(\%a);
 }
 
-my %answer = (
-    'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
-    'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
-    'turn'    => qq({"id_token":"$id","access_token":"$soon_at","refresh_token":"r.rotated","token_type":"Bearer"}),
-    'rotated' => qq({"id_token":"$id","access_token":"$after_at","token_type":"Bearer"}),
-    'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
-                 . qq(","access_token":"$new_at","token_type":"Bearer"}),
-);
-
-my $mock = '';
-for my $rt (sort keys %answer) {
-    $mock .= "        location = /mock/r.$rt { return 200 '$answer{$rt}'; }\n";
+# the mock token endpoint's answers by refresh token; 'turn' gives a token
+# due again (its 30 s run from each block's start, however slow the run)
+sub answers {
+    my $soon_at = Cognito::access_token(exp => time + 30, jti => 'soon-due');
+    return (
+        'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
+        'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+        'turn'    => qq({"id_token":"$id","access_token":"$soon_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+        'rotated' => qq({"id_token":"$id","access_token":"$after_at","token_type":"Bearer"}),
+        'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
+                     . qq(","access_token":"$new_at","token_type":"Bearer"}),
+    );
 }
 
-my $http = <<'_EOC_' . $mock . <<'_EOC2_';
+my $http = <<'_EOC_' . "%MOCK%" . <<'_EOC2_';
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1,testclient2 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
     cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
@@ -83,7 +82,14 @@ _EOC2_
 add_block_preprocessor(sub {
     my $block = shift;
 
-    $block->set_value("http_config", $http) if !defined $block->http_config;
+    if (!defined $block->http_config) {
+        my %answer = answers();
+        my $mock = '';
+        for my $rt (sort keys %answer) {
+            $mock .= "        location = /mock/r.$rt { return 200 '$answer{$rt}'; }\n";
+        }
+        $block->set_value("http_config", $http =~ s/%MOCK%/$mock/r);
+    }
 
     if (!defined $block->config) {
         $block->set_value("config", <<'_EOC_');
