@@ -7,6 +7,9 @@
 # session refresh once: the others wait for that refresh and take its
 # result (the new session, or its failure), kept in cognito_auth_zone for
 # a short while.
+#
+# Needs echo, and for TEST 10 auth_request (--with-http_auth_request_module:
+# Debian's nginx and the official images have it; a bare ./configure not).
 
 use lib 't/lib';
 use Cognito 'no_plan';
