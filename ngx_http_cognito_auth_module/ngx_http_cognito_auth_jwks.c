@@ -786,8 +786,9 @@ ngx_http_cognito_auth_fetch_cleanup(void *data)
 
 
 /*
- * another request is fetching (the JWKS, or the revocation list): look
- * again shortly (as limit_req delays)
+ * another request is fetching (the JWKS, or the revocation list) or
+ * refreshing the session (_flight.c): look again shortly (as limit_req
+ * delays)
  */
 
 ngx_int_t
@@ -799,7 +800,8 @@ ngx_http_cognito_auth_wait(ngx_http_request_t *r,
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "cognito auth: gave up waiting for a fetch of "
-                      "the JWKS or the revocation list");
+                      "the JWKS or the revocation list, or for a "
+                      "session's refresh");
 
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }

@@ -113,6 +113,9 @@ typedef struct {
     uint64_t                       epoch;           /* slots assigned */
 
     ngx_http_cognito_auth_revocation_sh_t  revocation;
+
+    void                          *flights;         /* _flight.c's, in
+                                                       the slab */
 } ngx_http_cognito_auth_shctx_t;
 
 
@@ -524,6 +527,22 @@ ngx_uint_t ngx_http_cognito_auth_signin_callback_here(
 ngx_int_t ngx_http_cognito_auth_signin_callback(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf,
     ngx_http_cognito_auth_ctx_t *ctx);
+
+/* ngx_http_cognito_auth_flight.c: a session's refresh, one at a time */
+typedef struct {
+    ngx_http_cognito_auth_zone_ctx_t  *zctx;   /* set: the request's to
+                                                  land */
+    ngx_uint_t                         id;
+    u_char                             key[COGNITO_DIGEST_LEN];
+} ngx_http_cognito_auth_flight_t;
+
+ngx_int_t ngx_http_cognito_auth_flight_join(ngx_http_request_t *r,
+    ngx_http_cognito_auth_ctx_t *ctx, ngx_str_t *pool, ngx_str_t *client,
+    ngx_str_t *refresh, ngx_http_cognito_auth_flight_t *f,
+    ngx_str_t *sealed);
+void ngx_http_cognito_auth_flight_land(ngx_http_request_t *r,
+    ngx_http_cognito_auth_flight_t *f, ngx_str_t *sealed);
+void ngx_http_cognito_auth_flight_abandon(ngx_http_cognito_auth_flight_t *f);
 
 /* ngx_http_cognito_auth_revoke_fetch.c */
 ngx_int_t ngx_http_cognito_auth_revocation_current(ngx_http_request_t *r,

@@ -99,6 +99,8 @@ typedef struct {
     cognito_tokens_t                    tokens;
     cognito_token_t                    *id;
     ngx_uint_t                          forced;   /* a JWKS refresh asked */
+    ngx_http_cognito_auth_flight_t      flight;   /* a refresh's, when its
+                                                     request leads it */
 
     /* the token exchange's end, from its post-subrequest handler */
     ngx_http_cognito_auth_ctx_t        *ctx;
@@ -182,9 +184,14 @@ static ngx_int_t ngx_http_cognito_auth_logout_done(ngx_http_request_t *r,
     ngx_http_cognito_auth_loc_conf_t *calcf);
 static ngx_int_t ngx_http_cognito_auth_cookies_clear(ngx_http_request_t *r,
     ngx_http_cognito_auth_cookie_t *ck);
+static ngx_int_t ngx_http_cognito_auth_refresh_join(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_sess_t *sess);
 static ngx_int_t ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
     ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_http_cognito_auth_sess_t *sess);
+    ngx_http_cognito_auth_sess_t *sess, ngx_http_cognito_auth_flight_t *f);
+static ngx_int_t ngx_http_cognito_auth_refresh_shared(ngx_http_request_t *r,
+    ngx_http_cognito_auth_sess_t *sess, ngx_str_t *sealed);
 static ngx_uint_t ngx_http_cognito_auth_refresh_due(
     ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_sess_t *sess);
 static ngx_int_t ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
@@ -268,9 +275,10 @@ ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
 
 
 /*
- * Sign-in needs the key file, and where tokens are checked, the sign-in
- * pool among the location's pools: a session of another pool would never
- * pass there, and each login would lead to another.
+ * Sign-in needs the key file, the zone to refresh in (with token=), and
+ * where tokens are checked, the sign-in pool among the location's pools:
+ * a session of another pool would never pass there, and each login would
+ * lead to another.
  */
 
 static char *
@@ -290,6 +298,16 @@ ngx_http_cognito_auth_session_check(ngx_conf_t *cf,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "cognito_auth_signin needs "
                            "cognito_auth_session_key_file at http level");
+        return NGX_CONF_ERROR;
+    }
+
+    /* a session's refresh is one at a time, in the zone (_flight.c) */
+
+    if (si->pool->token_uri.len && camcf->shm_zone == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cognito_auth_signin refreshes sessions of pool "
+                           "\"%V\" with token=, which needs a "
+                           "\"cognito_auth_zone\"", &si->pool->name);
         return NGX_CONF_ERROR;
     }
 
@@ -1402,6 +1420,9 @@ ngx_http_cognito_auth_cb_cleanup(void *data)
 
     cognito_tokens_clear(&cb->tokens);
 
+    /* a refresh whose request ended before it did: the next one refreshes */
+    ngx_http_cognito_auth_flight_abandon(&cb->flight);
+
     if (cb->id != NULL) {
         cognito_token_free(cb->id);
         cb->id = NULL;
@@ -2470,7 +2491,7 @@ ngx_http_cognito_auth_session_refresh(ngx_http_request_t *r,
             return rc == NGX_ERROR ? NGX_ERROR : NGX_DECLINED;
         }
 
-        return ngx_http_cognito_auth_refresh_start(r, si, ctx, sess);
+        return ngx_http_cognito_auth_refresh_join(r, calcf, ctx, sess);
     }
 
     if (cb->kind != NGX_HTTP_COGNITO_AUTH_CB_REFRESH || cb->finished) {
@@ -2509,6 +2530,8 @@ failed:
 
     cb->finished = 1;
     sess->status = COGNITO_SESSION_EXPIRED;
+
+    ngx_http_cognito_auth_flight_land(r, &cb->flight, NULL);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cognito auth: session refresh with pool \"%V\" failed",
@@ -2556,10 +2579,107 @@ ngx_http_cognito_auth_refresh_due(ngx_http_cognito_auth_signin_t *si,
 }
 
 
+/*
+ * One refresh of a session at a time (_flight.c): this request's, or
+ * another's result taken (the new session, or its failure), or a wait
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_refresh_join(ngx_http_request_t *r,
+    ngx_http_cognito_auth_loc_conf_t *calcf, ngx_http_cognito_auth_ctx_t *ctx,
+    ngx_http_cognito_auth_sess_t *sess)
+{
+    ngx_int_t                        rc;
+    ngx_str_t                        sealed;
+    ngx_http_cognito_auth_flight_t   flight;
+    ngx_http_cognito_auth_signin_t  *si;
+
+    si = calcf->session->signin;
+
+    rc = ngx_http_cognito_auth_flight_join(r, ctx, &si->pool->name,
+                                           &si->client_id, &sess->refresh,
+                                           &flight, &sealed);
+    switch (rc) {
+
+    case NGX_OK:
+        return ngx_http_cognito_auth_refresh_start(r, si, ctx, sess,
+                                                   &flight);
+
+    case NGX_DONE:
+        return ngx_http_cognito_auth_refresh_shared(r, sess, &sealed);
+
+    case NGX_DECLINED:
+        sess->status = COGNITO_SESSION_EXPIRED;
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "cognito auth: session refresh with pool \"%V\" "
+                      "failed (in another request of the session)",
+                      &si->pool->name);
+
+        return NGX_DECLINED;
+
+    default:
+        /* NGX_AGAIN, NGX_HTTP_SERVICE_UNAVAILABLE, NGX_ERROR */
+        return rc;
+    }
+}
+
+
+/*
+ * The new session another request of it refreshed to, as this one's: its
+ * sealed value (what the zone holds) opened, and set as the cookie, so
+ * that the browser holds the same session whichever answer comes last
+ */
+
+static ngx_int_t
+ngx_http_cognito_auth_refresh_shared(ngx_http_request_t *r,
+    ngx_http_cognito_auth_sess_t *sess, ngx_str_t *sealed)
+{
+    ngx_int_t                              rc;
+    cognito_tokens_t                       t;
+    ngx_http_cognito_auth_loc_conf_t      *calcf;
+    ngx_http_cognito_auth_main_conf_t     *camcf;
+    ngx_http_cognito_auth_session_conf_t  *sc;
+
+    calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+    camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
+    sc = calcf->session;
+
+    sess->status = cognito_tokens_open(camcf->session_keys,
+                                       (const char *) sealed->data,
+                                       sealed->len, ngx_time(), &t);
+
+    if (sess->status != COGNITO_SESSION_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "cognito auth: shared session refresh: %s",
+                      cognito_session_msg(sess->status));
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_cognito_auth_session_set(r, sc->cookie, sealed);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_cognito_auth_sess_copy(r, sess, &t);
+    }
+
+    cognito_tokens_clear(&t);
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cognito auth: session of pool \"%V\" refreshed by "
+                  "another request of it", &sc->signin->pool->name);
+
+    return NGX_DECLINED;
+}
+
+
 static ngx_int_t
 ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
     ngx_http_cognito_auth_signin_t *si, ngx_http_cognito_auth_ctx_t *ctx,
-    ngx_http_cognito_auth_sess_t *sess)
+    ngx_http_cognito_auth_sess_t *sess, ngx_http_cognito_auth_flight_t *f)
 {
     u_char                      *p;
     size_t                       len;
@@ -2568,8 +2688,11 @@ ngx_http_cognito_auth_refresh_start(ngx_http_request_t *r,
 
     cb = ngx_http_cognito_auth_cb_new(r, ctx, NGX_HTTP_COGNITO_AUTH_CB_REFRESH);
     if (cb == NULL) {
+        ngx_http_cognito_auth_flight_abandon(f);
         return NGX_ERROR;
     }
+
+    cb->flight = *f;
 
     /* a refresh token is base64url and dots: no escaping needed */
 
@@ -2630,6 +2753,7 @@ ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
                       "cognito auth: session refresh: %s",
                       cognito_session_msg(rc));
         sess->status = COGNITO_SESSION_EXPIRED;
+        ngx_http_cognito_auth_flight_land(r, &cb->flight, NULL);
         return NGX_DECLINED;
     }
 
@@ -2639,6 +2763,9 @@ ngx_http_cognito_auth_refresh_done(ngx_http_request_t *r,
     {
         return NGX_ERROR;
     }
+
+    /* the other requests of the session take the same */
+    ngx_http_cognito_auth_flight_land(r, &cb->flight, &value);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cognito auth: session refreshed with pool \"%V\"",

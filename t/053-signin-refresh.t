@@ -3,8 +3,13 @@
 # refresh token), the new id token checked as at the callback, the request
 # let in with the new token and the new session cookie set; a refresh that
 # fails (revoked refresh token, bad answer) leaves no session: sign in
-# again.  Nothing is kept between requests, so requests of one session
-# may refresh at the same time.
+# again.  A rotated refresh token is the new session's.  Requests of one
+# session refresh once: the others wait for that refresh and take its
+# result (the new session, or its failure), kept in cognito_auth_zone for
+# a short while.
+#
+# Needs echo, and for TEST 10 auth_request (--with-http_auth_request_module:
+# Debian's nginx and the official images have it; a bare ./configure not).
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -14,6 +19,7 @@ no_shuffle();
 our $old_at = Cognito::access_token(exp => time - 10);
 our $new_at = Cognito::access_token(jti => 'new-access-token');
 our $id = Cognito::id_token();
+our $after_at = Cognito::access_token(jti => 'after-rotation');
 
 sub session {
     my %a = (id => $id, at => $old_at, rt => 'r.good', c => time,
@@ -23,32 +29,52 @@ sub session {
     return Cognito::sealed(\%a);
 }
 
-my %answer = (
-    'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
-    'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
-    'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
-                 . qq(","access_token":"$new_at","token_type":"Bearer"}),
-);
-
-my $mock = '';
-for my $rt (sort keys %answer) {
-    $mock .= "        location = /mock/r.$rt { return 200 '$answer{$rt}'; }\n";
+# the mock token endpoint's answers by refresh token; 'turn' gives a token
+# due again (its 30 s run from each block's start, however slow the run)
+sub answers {
+    my $soon_at = Cognito::access_token(exp => time + 30, jti => 'soon-due');
+    return (
+        'good'    => qq({"id_token":"$id","access_token":"$new_at","token_type":"Bearer","expires_in":3600}),
+        'rotate'  => qq({"id_token":"$id","access_token":"$new_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+        'turn'    => qq({"id_token":"$id","access_token":"$soon_at","refresh_token":"r.rotated","token_type":"Bearer"}),
+        'rotated' => qq({"id_token":"$id","access_token":"$after_at","token_type":"Bearer"}),
+        'client'  => '{"id_token":"' . Cognito::id_token(aud => 'testclient2')
+                     . qq(","access_token":"$new_at","token_type":"Bearer"}),
+    );
 }
 
-my $http = <<'_EOC_' . $mock . <<'_EOC2_';
+my $http = <<'_EOC_' . "%MOCK%" . <<'_EOC2_';
     cognito_auth_zone cognito:1m;
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1,testclient2 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
     cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
+
+    # /app/once/...: the token endpoint that takes a refresh token once
+    map $request_uri $token_path {
+        ~^/app/once/ token-once;
+        default token;
+    }
 
     map "$request_method|$content_type|$http_cookie|$http_authorization|$request_body" $mock_rt {
         "~^POST\|application/x-www-form-urlencoded\|\|\|grant_type=refresh_token&client_id=testclient1&refresh_token=(r\.[a-z]+)$" $1;
         default unexpected-request;
     }
 
+    # a token endpoint that takes one refresh token once (as Cognito's and
+    # oidc-provider's refresh-token rotation): a second POST is refused
+    limit_req_zone $request_method zone=once:1m rate=1r/m;
+
     server {
         listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
 
         location = /token { echo_read_request_body; echo_exec /mock/$mock_rt; }
+        location = /token-once {
+            limit_req zone=once;
+            limit_req_status 409;
+            error_page 409 = /mock/r.revoked;
+            echo_read_request_body;
+            echo_sleep 0.5;
+            echo_exec /mock/$mock_rt;
+        }
         location = /mock/r.revoked { return 400 '{"error":"invalid_grant"}'; }
         location /mock/ { return 418 '{"error":"unexpected_request"}'; }
         location / { echo "auth=[$http_authorization]"; }
@@ -59,7 +85,14 @@ _EOC2_
 add_block_preprocessor(sub {
     my $block = shift;
 
-    $block->set_value("http_config", $http) if !defined $block->http_config;
+    if (!defined $block->http_config) {
+        my %answer = answers();
+        my $mock = '';
+        for my $rt (sort keys %answer) {
+            $mock .= "        location = /mock/r.$rt { return 200 '$answer{$rt}'; }\n";
+        }
+        $block->set_value("http_config", $http =~ s/%MOCK%/$mock/r);
+    }
 
     if (!defined $block->config) {
         $block->set_value("config", <<'_EOC_');
@@ -67,13 +100,30 @@ add_block_preprocessor(sub {
 
     location = /_token {
         internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/token;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/$token_path;
     }
 
     location /app/ {
         cognito_auth test;
         cognito_auth_session_bearer access;
         proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+
+    # six requests of one session at once, as a page's fetch() calls
+    location = /par {
+        echo_location_async /p/1;
+        echo_location_async /p/2;
+        echo_location_async /p/3;
+        echo_location_async /p/4;
+        echo_location_async /p/5;
+        echo_location_async /p/6;
+    }
+
+    location /p/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/once/;
+        proxy_pass_request_body off;
+        proxy_set_header Cookie "cognito_session_0=$http_x_session";
     }
 _EOC_
     }
@@ -190,12 +240,114 @@ refreshed
 
 
 
-=== TEST 9: two requests of one session refresh each on their own (nothing shared to break)
+=== TEST 9: a request that comes with the old cookie after the refresh takes its result (the token endpoint takes a refresh token once)
 --- request eval
-["GET /app/", "GET /app/"]
+["GET /app/once/", "GET /app/once/"]
 --- more_headers eval
 [("Cookie: cognito_session_0=" . main::session()) x 2]
 --- error_code eval
 [200, 200]
 --- response_body eval
 ["auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
+--- raw_response_headers_like eval
+[qr{Set-Cookie: cognito_session_0=eyJ}, qr{Set-Cookie: cognito_session_0=eyJ}]
+--- no_error_log
+limiting requests
+[error]
+
+
+
+=== TEST 10: rotation: the next refresh of the new session sends the new refresh token (a browser's two requests, chained by auth_request)
+--- config
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+
+    location = /_token {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/token;
+    }
+
+    location /app/ {
+        cognito_auth test;
+        cognito_auth_session_bearer access;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+
+    # the first request: r.turn refreshed to a token due again, r.rotated
+    location = /first {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/;
+        proxy_pass_request_body off;
+        proxy_set_header Cookie "cognito_session_0=$http_x_session";
+    }
+
+    # the second, with the cookie the first one set
+    location = /chain {
+        auth_request /first;
+        auth_request_set $next $upstream_cookie_cognito_session_0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/app/;
+        proxy_set_header Cookie "cognito_session_0=$next";
+    }
+--- request
+GET /chain
+--- more_headers eval
+"X-Session: " . main::session(rt => 'r.turn')
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::after_at]\n"
+--- grep_error_log: session refreshed with pool
+--- grep_error_log_out
+session refreshed with pool
+session refreshed with pool
+--- no_error_log
+[error]
+
+
+
+=== TEST 11: six requests of one session at once: one refresh (the token endpoint takes a refresh token once), all six let in with its token
+--- request
+GET /par
+--- more_headers eval
+"X-Session: " . main::session()
+--- error_code: 200
+--- response_body eval
+"auth=[Bearer $::new_at]\n" x 6
+--- grep_error_log: session refreshed with pool
+--- grep_error_log_out
+session refreshed with pool
+--- error_log
+refreshed by another request of it
+--- no_error_log
+limiting requests
+[error]
+[alert]
+
+
+
+=== TEST 12: the same when the refresh fails: one refresh, its failure for all six (sign in again)
+--- request
+GET /par
+--- more_headers eval
+"X-Session: " . main::session(rt => 'r.revoked')
+--- error_code: 200
+--- response_body_like eval
+qr{\A(?:<html>\r?\n<head><title>302 Found</title>.*?</html>\r?\n){6}\z}s
+--- grep_error_log: answered 400
+--- grep_error_log_out
+answered 400
+--- error_log
+failed (in another request of the session)
+--- no_error_log
+limiting requests
+[alert]
+
+
+
+=== TEST 13: refresh (token=) without cognito_auth_zone is refused: concurrent requests of a session would each refresh
+--- http_config
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
+    cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
+--- config
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+--- must_die
+--- error_log eval
+qr{\[emerg\] \d+#\d+: cognito_auth_signin refreshes sessions of pool "test" with token=, which needs a "cognito_auth_zone" in \S+/nginx\.conf:\d+}

@@ -2,8 +2,10 @@
 # End-to-end browser sign-in (issue 14): Debian's chromium, driven by
 # puppeteer-core, opens a protected page through nginx with the module,
 # signs in at oidc-provider standing in for Cognito's hosted UI, calls an
-# API from the page, waits until the session is refreshed, and signs out
-# (t/e2e/browser.mjs says each step).  Everything on 127.0.0.1; about 30 s.
+# API from the page, waits until the session is refreshed (by six fetch
+# calls at once, with refresh-token rotation), posts a form from another
+# site (no session goes along), and signs out (t/e2e/signin.mjs says each
+# step).  Everything on 127.0.0.1; about 30 s.
 #
 #   sh t/e2e/browser.sh
 #

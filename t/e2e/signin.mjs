@@ -54,7 +54,8 @@ function check(ok, what, detail) {
 
 // --- the provider -----------------------------------------------------------
 
-const seen = { grants: [], revoked: 0, revokeStatus: [], logout: [] };
+const seen = { grants: [], grantErrors: [], revoked: 0, revokeStatus: [],
+               logout: [] };
 const originJti = new Map();    // accountId -> origin_jti of its sign-in
 
 // the provider's notes about what a stand-in does on purpose (its
@@ -109,7 +110,11 @@ function startProvider() {
                Interaction: 300, Session: 3600, Grant: 3600,
                RefreshToken: 3600 },
         issueRefreshToken: () => true,  // Cognito: no offline_access needed
-        rotateRefreshToken: false,      // Cognito's default
+        // Cognito's refresh-token rotation (an app client's option): each
+        // refresh token is good once; oidc-provider also revokes the grant
+        // when a rotated one comes again, so a session whose parallel
+        // requests each refreshed would end
+        rotateRefreshToken: true,
         features: {
             devInteractions: { enabled: false },
             revocation: { enabled: true },
@@ -160,6 +165,11 @@ function startProvider() {
 
     provider.on('grant.success', (ctx) => {
         seen.grants.push(ctx.oidc.params.grant_type);
+    });
+    provider.on('grant.error', (ctx, err) => {
+        seen.grantErrors.push(`${ctx.oidc.params?.grant_type}: ${err.message}`
+                              + (err.error_detail ? ` (${err.error_detail})`
+                                                  : ''));
     });
     provider.on('grant.revoked', () => { seen.revoked++; });
     provider.on('server_error', (ctx, err) => {
@@ -290,9 +300,23 @@ function cognitoLogout(rq, rs, url) {
 
 const backendSaw = [];
 
+// another site's page (http://evil.test:<backend port>/evil-form, the host
+// name mapped to 127.0.0.1 in chromium): a form that posts itself to the
+// protected page as soon as it loads, a cross-site request forgery
+function evilForm(rs) {
+    rs.setHeader('Content-Type', 'text/html; charset=utf-8');
+    rs.end(page('Another site', `<form id="f" method="post"
+ action="${SITE}/app/csrf"><input name="amount" value="1000"></form>
+<script>document.getElementById('f').submit();</script>`));
+}
+
 function startBackend() {
     const server = http.createServer((rq, rs) => {
         const h = rq.headers;
+        if (rq.url === '/evil-form') {
+            evilForm(rs);
+            return;
+        }
         let claims = null;
         if (h['x-cognito-claims']) {
             claims = JSON.parse(
@@ -300,6 +324,7 @@ function startBackend() {
         }
         const bearer = /^Bearer (\S+)$/.exec(h.authorization || '');
         const saw = {
+            method: rq.method,
             path: rq.url,
             sub: h['x-user-sub'] ?? null,
             username: h['x-user-name'] ?? null,
@@ -408,6 +433,16 @@ function checkTrusted(saw, where) {
           `${where}: the session cookie reached the backend`, saw.cookie);
 }
 
+// n fetch() calls from the page at once (chromium opens up to six
+// connections to the site)
+async function apiCalls(pg, n) {
+    return pg.evaluate(async (n) => Promise.all(Array.from({ length: n },
+        async () => {
+            const r = await fetch('/api/me');
+            return { status: r.status, body: await r.text() };
+        })), n);
+}
+
 async function apiCall(pg) {
     return pg.evaluate(async () => {
         const r = await fetch('/api/me');    // Sec-Fetch-Mode: cors
@@ -439,7 +474,10 @@ export async function walk(step) {
         executablePath: opt.chromium,
         headless: true,
         args: ['--no-sandbox', '--no-proxy-server', '--disable-gpu',
-               '--disable-dev-shm-usage'],
+               '--disable-dev-shm-usage',
+               // another site on 127.0.0.1: a host name of its own (a port
+               // is not a site of its own for SameSite)
+               '--host-resolver-rules=MAP evil.test 127.0.0.1'],
         userDataDir: path.join(opt.run, 'chromium'),
     });
     const pg = await browser.newPage();
@@ -500,21 +538,63 @@ export async function walk(step) {
     step(`waiting ${Math.ceil(wait / 1000)} s: the token's last minute`);
     await sleep(Math.max(wait, 0));
 
-    step('the next request refreshes: refresh_token grant, new token, cookie');
-    rsp = await pg.reload();
-    check(rsp.status() === 200 && pg.url() === `${SITE}/app/page?x=1`,
-          'the page after the refresh', pg.url());
+    step('six fetches at once in the token\'s last minute: one refresh');
+    const six = await apiCalls(pg, 6);
+    check(six.every((a) => a.status === 200),
+          'a fetch of the six was not let in', six.map((a) => a.status));
     check(seen.grants.join() === 'authorization_code,refresh_token',
           'the provider saw one refresh_token grant', seen.grants);
+    check(seen.grantErrors.length === 0 && seen.revoked === 0,
+          'a refresh token sent again (refused, or the grant revoked)',
+          seen);
+    const jtis = new Set(six.map((a) => JSON.parse(a.body).bearer_jti));
+    check(jtis.size === 1 && !jtis.has(firstJti),
+          'the six did not all get the one new access token', [...jtis]);
+    const refreshedJti = [...jtis][0];
     const second = await sessionCookies(pg);
     check(second.length >= 1 && second[0].value !== first[0].value,
           'a new session cookie', second.map((c) => c.name));
+
+    step('the page with the new session, no second refresh');
+    rsp = await pg.reload();
+    check(rsp.status() === 200 && pg.url() === `${SITE}/app/page?x=1`,
+          'the page after the refresh', pg.url());
     checkTrusted(await sawOnPage(pg), 'page after refresh');
     api = await apiCall(pg);
-    check(api.status === 200, 'API call after the refresh', api);
-    const refreshedJti = JSON.parse(api.body).bearer_jti;
-    check(refreshedJti !== firstJti, 'the API got the same access token');
+    check(api.status === 200
+          && JSON.parse(api.body).bearer_jti === refreshedJti,
+          'API call after the refresh', api);
     check(seen.grants.length === 2, 'refreshed again', seen.grants);
+
+    step('a form on another site posts to the page: no session goes along');
+    const evil = `http://evil.test:${opt.backendPort}/evil-form`;
+    const posted = pg.waitForResponse((r) => r.request().method() === 'POST'
+                                              && r.url() === `${SITE}/app/csrf`);
+    await pg.goto(evil);
+    const forged = await posted;
+    check(forged.status() === 302 && (forged.headers().location ?? '')
+              .startsWith(`${IDP}/oauth2/authorize?`),
+          'the cross-site POST was not sent to sign in',
+          { status: forged.status(), location: forged.headers().location });
+    check(!backendSaw.some((b) => b.method === 'POST'),
+          'the cross-site POST reached the backend', backendSaw);
+    await pg.goto(`${SITE}/app/page?x=1`);
+    check(pg.url() === `${SITE}/app/page?x=1`, 'the session after the forged'
+          + ' POST', pg.url());
+
+    step('a form on the site itself posts with the session');
+    rsp = await Promise.all([pg.waitForNavigation(), pg.evaluate(() => {
+        const f = document.createElement('form');
+        f.method = 'post';
+        f.action = '/app/csrf';
+        document.body.append(f);
+        f.submit();
+    })]);
+    check(rsp[0].status() === 200, 'the same-site POST', rsp[0].status());
+    const own = await sawOnPage(pg);
+    check(own.method === 'POST' && own.path === '/app/csrf',
+          'the same-site POST at the backend', own);
+    checkTrusted(own, 'same-site POST');
 
     step('logout: refresh token revoked, provider signed out, cookies gone');
     rsp = await pg.goto(`${SITE}/logout`);
