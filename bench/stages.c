@@ -191,7 +191,8 @@ main(int argc, char **argv)
             t1 = now_us();
             t[7] += t1 - t0;
 
-            rc = cognito_json_parse(&doc, (const char *) bins[i], blens[i]);
+            rc = cognito_json_parse(&doc, NULL, (const char *) bins[i],
+                                    blens[i]);
             cognito_json_free(&doc);
             t0 = now_us();
             t[1] += t0 - t1;
