@@ -45,10 +45,12 @@
  * one change others can see: cJSON uses realloc() only while its hooks
  * are malloc() and free() themselves, so with these hooks its printers
  * grow their buffers by allocate, copy and free (the same text, through
- * malloc() and free()).  During a parse, cJSON frees only what it has
- * just carved (a partial tree after a syntax error, a refused string):
- * the free hook leaves the arena's pointers alone, as they go with the
- * arena.  An arena tree is never passed to cJSON_Delete().
+ * malloc() and free()); read in the disassembly of Debian's
+ * cJSON_InitHooks() (libcjson1 1.7.15), whose source is not at hand, and
+ * tested (test_json.c: t_others()).  During a parse, cJSON frees only
+ * what it has just carved (a partial tree after a syntax error, a refused
+ * string): the free hook leaves the arena's pointers alone, as they go
+ * with the arena.  An arena tree is never passed to cJSON_Delete().
  *
  * Global hooks are shared: should other code in the process set its own
  * after the first parse, cJSON would allocate through those; the parse

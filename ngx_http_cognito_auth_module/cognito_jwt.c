@@ -52,7 +52,7 @@ static const char  *cognito_std_names[COGNITO_C_N] = {
 
 /*
  * A token and all it holds are carved from its own arena, sized from the
- * token's length (cognito_token_arena()): this struct, the kid, the
+ * payload's length (cognito_token_arena()): this struct, the kid, the
  * payload's tree, strings and number records.  The header's tree is given
  * back to the arena once the header is checked; the segments are decoded
  * into buffers on the stack (the header and payload for their parse, the
@@ -1041,6 +1041,8 @@ cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
     size_t   n;
     uint8_t  bin[COGNITO_SEGMENT_MAX];
 
+    memset(doc, 0, sizeof(cognito_json_t));
+
     /* the token's length is capped: its segments fit */
 
     if (COGNITO_B64URL_DECODED(len) > sizeof(bin)) {
@@ -1051,9 +1053,6 @@ cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
 
     if (rc == COGNITO_OK) {
         rc = cognito_json_parse(doc, arena, (const char *) bin, n);
-
-    } else {
-        memset(doc, 0, sizeof(cognito_json_t));
     }
 
     switch (rc) {
