@@ -7,15 +7,22 @@
  *
  * Prints one "stage-result:" line of microseconds per token (wall clock on
  * a pinned, otherwise idle CPU), in the order a worker runs them:
- *   parse    cognito_token_parse: base64url (cjose), the header's JSON
- *            and the signature's base64url; the payload is not read yet
+ *   parse    cognito_token_parse: the token's arena, the split, the
+ *            header's base64url and JSON; the payload is not read yet
  *   digest   SHA-256 of the whole token (the cache key)
- *   verify   cognito_token_verify: SHA-256 of the signing input and the
- *            RSA public operation
+ *   verify   cognito_token_verify: the signature's base64url, SHA-256 of
+ *            the signing input and the RSA public operation
  *   payload  cognito_token_read_payload: base64url and the payload's JSON
  *            (cJSON under jansson's rules), after the signature
  *   claims   cognito_token_check_claims
- *   free     cognito_token_free
+ *   free     cognito_token_free, of the token just parsed (warm)
+ * then, outside the sum, as the worker's front keeps tokens:
+ *   cold free  every token parsed, read and detached and kept, then all
+ *            freed in order: what the front's eviction of a token stored
+ *            1,024 requests ago costs
+ *   kept     the bytes a kept token holds from malloc() (glibc's
+ *            mallinfo2(), chunk headers included), the cache's copy of
+ *            the token's text not counted
  * and, on the decoded payload alone, outside the sum:
  *   json     cognito_json_parse and free (cJSON, the lexical pass, the
  *            walk for duplicate keys)
@@ -24,6 +31,7 @@
  *            verify (refused), free; its payload is never parsed
  */
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +97,7 @@ main(int argc, char **argv)
     size_t              i, n, len, jlen, *tok_len, skipped;
     time_t              now;
     char               *forged, *q;
-    double              t0, t1, t2, t3, t4, t[9];
+    double              t0, t1, t2, t3, t4, t[10], kept;
     size_t             *blens;
     uint8_t           **bins;
     json_t             *json;
@@ -98,8 +106,9 @@ main(int argc, char **argv)
     const char         *dot1, *dot2;
     cognito_err_t       err;
     cognito_rules_t     rules;
-    cognito_token_t    *tok;
+    cognito_token_t    *tok, **toks;
     cognito_keyset_t   *ks;
+    struct mallinfo2    m0, m1;
     cognito_digest_t   *dg;
     unsigned char       d[COGNITO_DIGEST_LEN];
 
@@ -191,7 +200,8 @@ main(int argc, char **argv)
             t1 = now_us();
             t[7] += t1 - t0;
 
-            rc = cognito_json_parse(&doc, (const char *) bins[i], blens[i]);
+            rc = cognito_json_parse(&doc, NULL, (const char *) bins[i],
+                                    blens[i]);
             cognito_json_free(&doc);
             t0 = now_us();
             t[1] += t0 - t1;
@@ -260,6 +270,49 @@ main(int argc, char **argv)
         }
     }
 
+    /*
+     * Cold: tokens kept as the front keeps them (read, detached), each
+     * freed long after its parse, when the CPU's caches hold others
+     */
+
+    toks = calloc(n, sizeof(cognito_token_t *));
+    if (toks == NULL) {
+        return 1;
+    }
+
+    kept = 0;
+
+    for (r = 0; r < rounds; r++) {
+        m0 = mallinfo2();
+
+        for (i = 0; i < n; i++) {
+            if (cognito_token_parse(tok_text[i], tok_len[i],
+                                    COGNITO_ALG_RS256, &toks[i], &err)
+                != COGNITO_OK
+                || cognito_token_read_payload(toks[i], &err) != COGNITO_OK)
+            {
+                fprintf(stderr, "stages: token %zu: %s\n", i, err.msg);
+                return 1;
+            }
+
+            cognito_token_detach(toks[i]);
+        }
+
+        m1 = mallinfo2();
+        kept += (double) (m1.uordblks - m0.uordblks)
+                + (double) (m1.hblkhd - m0.hblkhd);
+
+        t0 = now_us();
+
+        for (i = 0; i < n; i++) {
+            cognito_token_free(toks[i]);
+        }
+
+        t[9] += now_us() - t0;
+    }
+
+    free(toks);
+
     for (i = 0; i < n; i++) {
         cjose_get_dealloc()(bins[i]);
     }
@@ -272,9 +325,10 @@ main(int argc, char **argv)
 
     printf("stage-result: tokens=%zu parse_us=%.2f json_us=%.2f "
            "digest_us=%.2f verify_us=%.2f claims_us=%.2f free_us=%.2f "
-           "payload_us=%.2f jansson_us=%.2f forged_us=%.2f\n",
+           "payload_us=%.2f jansson_us=%.2f forged_us=%.2f "
+           "cold_free_us=%.2f kept_bytes=%.0f\n",
            n, t[0] / n, t[1] / n, t[2] / n, t[3] / n, t[4] / n, t[5] / n,
-           t[6] / n, t[7] / n, t[8] / n);
+           t[6] / n, t[7] / n, t[8] / n, t[9] / n, kept / n);
 
     cognito_digest_free(dg);
     cognito_keyset_free(ks);

@@ -29,9 +29,39 @@
  * each number item with its record.  No second parser: the lexical pass
  * only checks tokens, and builds nothing.
  *
- * cJSON allocates with its global hooks (malloc by default); the module
- * never sets them.  cJSON keeps the last parse error in a global of its
- * own, which nothing here reads.
+ * Memory: a parse carves the tree, its strings and the number records
+ * from an arena (cognito_util.c; cognito_jwt.c gives each token one), so
+ * that a token costs one malloc() and one free() instead of one for each
+ * node and string, and a cold tree is freed without being walked.  cJSON
+ * allocates only through its global hooks (cJSON_InitHooks()), so this
+ * file sets them, once, at its first parse: cognito_json_malloc() and
+ * cognito_json_dealloc().  They carve from "the current arena", a static
+ * pointer set only for the duration of the cJSON_ParseWithLengthOpts()
+ * call in cognito_json_parse() (an nginx worker runs one request at a time
+ * on one thread, and the parse calls nothing that could parse again);
+ * with no current arena they are exactly malloc() and free(), so any
+ * other code in the process that uses cJSON gets what it got before: its
+ * trees from malloc(), cJSON_Delete() and free() on them as before.  The
+ * one change others can see: cJSON uses realloc() only while its hooks
+ * are malloc() and free() themselves, so with these hooks its printers
+ * grow their buffers by allocate, copy and free (the same text, through
+ * malloc() and free()); read in the disassembly of Debian's
+ * cJSON_InitHooks() (libcjson1 1.7.15), whose source is not at hand, and
+ * tested (test_json.c: t_others()).  During a parse, cJSON frees only
+ * what it has just carved (a partial tree after a syntax error, a refused
+ * string): the free hook leaves the arena's pointers alone, as they go
+ * with the arena.  An arena tree is never passed to cJSON_Delete().
+ *
+ * Global hooks are shared: should other code in the process set its own
+ * after the first parse, cJSON would allocate through those; the parse
+ * notices (the root is not in the arena) and keeps such a tree as
+ * "foreign", freed by cognito_json_free() with cJSON_Delete(), as before
+ * arenas.  Other code that sets its own hooks before this file's first
+ * parse would lose them: no nginx module we know of links cJSON, and
+ * cJSON offers no way to read the hooks back to chain to them.
+ *
+ * cJSON keeps the last parse error in a global of its own, which nothing
+ * here reads.
  */
 
 
@@ -77,6 +107,18 @@ static void cognito_json_dump_number(const cognito_json_t *doc,
     const cJSON *v, cognito_out_t *out);
 static void cognito_json_dump_string(const char *s, cognito_out_t *out);
 static void cognito_out_write(cognito_out_t *out, const char *p, size_t n);
+static void *cognito_json_malloc(size_t size);
+static void cognito_json_dealloc(void *p);
+
+
+/* the arena cJSON's hooks carve from, during a parse only; else NULL */
+static cognito_arena_t     *cognito_json_current;
+
+static int                  cognito_json_hooked;
+
+static cJSON_Hooks          cognito_json_hooks = {
+    cognito_json_malloc, cognito_json_dealloc
+};
 
 
 /* bytes a string holds as they are: printable ASCII but '"' and '\\' */
@@ -102,24 +144,52 @@ static const unsigned char  cognito_json_plain[256] = {
 
 
 int
-cognito_json_parse(cognito_json_t *doc, const char *text, size_t len)
+cognito_json_parse(cognito_json_t *doc, cognito_arena_t *arena,
+    const char *text, size_t len)
 {
     int          rc;
     size_t       k;
     const char  *end;
 
     doc->root = NULL;
-    doc->nums = doc->inl;
+    doc->nums = NULL;
     doc->nnums = 0;
-    doc->nalloc = COGNITO_JSON_NUMS;
+    doc->nalloc = 0;
+    doc->own = NULL;
+    doc->foreign = NULL;
+
+    if (arena == NULL) {
+        arena = cognito_arena_new(COGNITO_JSON_ARENA(len));
+        if (arena == NULL) {
+            doc->arena = NULL;
+            return COGNITO_ERR_NOMEM;
+        }
+
+        doc->own = arena;
+    }
+
+    doc->arena = arena;
 
     rc = cognito_json_lex(doc, (const unsigned char *) text, len);
     if (rc != COGNITO_OK) {
         goto failed;
     }
 
+    if (!cognito_json_hooked) {
+        cJSON_InitHooks(&cognito_json_hooks);
+        cognito_json_hooked = 1;
+    }
+
     end = NULL;
+
+    cognito_json_current = arena;
     doc->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    cognito_json_current = NULL;
+
+    if (doc->root != NULL && !cognito_arena_owns(arena, doc->root)) {
+        /* another user of cJSON has set its hooks since the first parse */
+        doc->foreign = doc->root;
+    }
 
     rc = COGNITO_ERR_INTERNAL;
 
@@ -161,18 +231,48 @@ failed:
 void
 cognito_json_free(cognito_json_t *doc)
 {
-    if (doc->root != NULL) {
-        cJSON_Delete(doc->root);
-        doc->root = NULL;
+    if (doc->foreign != NULL) {
+        cJSON_Delete(doc->foreign);
+        doc->foreign = NULL;
     }
 
-    if (doc->nums != NULL && doc->nums != doc->inl) {
-        free(doc->nums);
+    if (doc->own != NULL) {
+        cognito_arena_free(doc->own);
+        doc->own = NULL;
     }
 
-    doc->nums = doc->inl;
+    doc->root = NULL;
+    doc->nums = NULL;
     doc->nnums = 0;
-    doc->nalloc = COGNITO_JSON_NUMS;
+    doc->nalloc = 0;
+    doc->arena = NULL;
+}
+
+
+/* cJSON's hooks: the current arena during a parse, else malloc() and free() */
+
+static void *
+cognito_json_malloc(size_t size)
+{
+    if (cognito_json_current != NULL) {
+        return cognito_arena_alloc(cognito_json_current, size);
+    }
+
+    return malloc(size);
+}
+
+
+static void
+cognito_json_dealloc(void *p)
+{
+    if (cognito_json_current != NULL && p != NULL
+        && cognito_arena_owns(cognito_json_current, p))
+    {
+        /* freed with the arena */
+        return;
+    }
+
+    free(p);
 }
 
 
@@ -558,20 +658,19 @@ cognito_json_add(cognito_json_t *doc, cognito_json_num_t *num)
     cognito_json_num_t  *nums;
 
     if (doc->nnums == doc->nalloc) {
-        n = doc->nalloc * 2;
+        n = doc->nalloc ? doc->nalloc * 2 : COGNITO_JSON_NUMS;
 
-        if (doc->nums == doc->inl) {
-            nums = malloc(n * sizeof(cognito_json_num_t));
-            if (nums != NULL) {
-                memcpy(nums, doc->inl, sizeof(doc->inl));
-            }
+        /* the arena keeps the smaller arrays, less than this one in all */
 
-        } else {
-            nums = realloc(doc->nums, n * sizeof(cognito_json_num_t));
-        }
-
+        nums = cognito_arena_alloc(doc->arena,
+                                   n * sizeof(cognito_json_num_t));
         if (nums == NULL) {
             return COGNITO_ERR_NOMEM;
+        }
+
+        if (doc->nnums) {
+            memcpy(nums, doc->nums,
+                   doc->nnums * sizeof(cognito_json_num_t));
         }
 
         doc->nums = nums;

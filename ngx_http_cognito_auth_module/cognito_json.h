@@ -17,9 +17,19 @@
 
 #include <cjson/cJSON.h>
 
+#include "cognito_util.h"
+
 
 #define COGNITO_JSON_MAX_DEPTH     16       /* header and payload */
-#define COGNITO_JSON_NUMS          16       /* numbers kept without malloc */
+#define COGNITO_JSON_NUMS          4        /* number records at first */
+
+/*
+ * An arena's size for a parse of len bytes of JSON text: a Cognito
+ * token's payload takes about 3.2 times its text in nodes (64 bytes each),
+ * strings and number records; a text of smaller values takes more, in
+ * chained blocks.
+ */
+#define COGNITO_JSON_ARENA(len)    ((len) * 3 + 512)
 
 
 /* a number of the text, in document order */
@@ -32,10 +42,13 @@ typedef struct {
 
 typedef struct {
     cJSON              *root;        /* an object; NULL before parsing */
-    cognito_json_num_t *nums;        /* inl, or malloc() beyond it */
+    cognito_json_num_t *nums;        /* in the arena */
     size_t              nnums;
     size_t              nalloc;
-    cognito_json_num_t  inl[COGNITO_JSON_NUMS];
+    cognito_arena_t    *arena;       /* the tree's, numbers' and strings' */
+    cognito_arena_t    *own;         /* the parse's own arena, if any */
+    cJSON              *foreign;     /* a tree cJSON's hooks did not give
+                                        the arena: cJSON_Delete()d */
 } cognito_json_t;
 
 
@@ -43,10 +56,15 @@ typedef struct {
  * Parses text (len bytes, not NUL-terminated) into doc: COGNITO_OK,
  * COGNITO_ERR_NOMEM, or COGNITO_ERR_INTERNAL for anything that is not a
  * JSON object jansson would have taken with JSON_REJECT_DUPLICATES and
- * the module's depth limit.  doc is freed with cognito_json_free() on
- * every outcome.
+ * the module's depth limit.  The tree, its strings and the number records
+ * are carved from arena, which the caller frees (after
+ * cognito_json_free(), which then frees nothing else); with a NULL arena
+ * the parse makes its own, which cognito_json_free() frees.  Call
+ * cognito_json_free() on every outcome; on failure what the parse carved
+ * from the caller's arena stays there until the arena goes.
  */
-int cognito_json_parse(cognito_json_t *doc, const char *text, size_t len);
+int cognito_json_parse(cognito_json_t *doc, cognito_arena_t *arena,
+    const char *text, size_t len);
 
 void cognito_json_free(cognito_json_t *doc);
 

@@ -50,22 +50,45 @@ static const char  *cognito_std_names[COGNITO_C_N] = {
 };
 
 
+/*
+ * A token and all it holds are carved from its own arena, sized from the
+ * payload's length (cognito_token_arena()): this struct, the kid, the
+ * payload's tree, strings and number records.  The header's tree is given
+ * back to the arena once the header is checked; the segments are decoded
+ * into buffers on the stack (the header and payload for their parse, the
+ * signature for its verification), never kept.  So a parsed token is one
+ * malloc() (a chained block only for an unusual payload), and the last
+ * cognito_token_free() is one free(), however cold the token.
+ */
+
 struct cognito_token_s {
-    const char         *input;       /* signing input, "header.payload",
+    const char         *input;       /* the token, "header.payload.sig",
                                         in the caller's jwt[]; NULL once
                                         detached */
-    size_t              input_len;
+    size_t              input_len;   /* the signing input's length */
+    size_t              len;         /* the whole token's */
     size_t              payload_off; /* the payload's base64url in input */
+    cognito_arena_t    *arena;       /* holds this struct */
     cognito_json_t      payload;     /* root NULL until read */
     const cJSON        *std[COGNITO_C_N];  /* payload members, NULL when
                                               absent or not read */
     unsigned            alg;         /* COGNITO_ALG_* */
-    uint8_t            *sig;         /* cognito_b64url_decode() */
-    size_t              sig_len;
     unsigned            refs;        /* cognito_token_ref() */
     size_t              kid_len;
-    char                kid[COGNITO_KID_MAX_LEN + 1];
+    char               *kid;         /* NUL-terminated, in the arena */
 };
+
+
+/*
+ * A token's first arena block: the struct, its kid, and its payload's
+ * parse, from the payload's base64url length (the header's tree, parsed
+ * first, is smaller, and given back)
+ */
+#define cognito_token_arena(b64)                                             \
+    (sizeof(cognito_token_t) + 64 + COGNITO_JSON_ARENA((b64) / 4 * 3 + 2))
+
+/* a segment decoded, on the stack */
+#define COGNITO_SEGMENT_MAX        COGNITO_B64URL_DECODED(COGNITO_TOKEN_MAX_LEN)
 
 
 static int cognito_token_split(const char *jwt, size_t len, size_t *dot,
@@ -73,9 +96,9 @@ static int cognito_token_split(const char *jwt, size_t len, size_t *dot,
 static int cognito_token_header(cognito_token_t *tok, const char *p,
     size_t len, unsigned algs, cognito_err_t *err);
 static int cognito_header_check(cognito_token_t *tok, const cJSON *header,
-    unsigned algs, cognito_err_t *err);
-static int cognito_segment_json(cognito_json_t *doc, const char *p,
-    size_t len, cognito_code_e code, cognito_err_t *err);
+    unsigned algs, char *kid, cognito_err_t *err);
+static int cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
+    const char *p, size_t len, cognito_code_e code, cognito_err_t *err);
 static void cognito_std_claims(cognito_token_t *tok);
 static const cJSON *cognito_claim(const cognito_token_t *tok,
     const char *name);
@@ -104,6 +127,7 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
 {
     int               rc;
     size_t            dot[2];
+    cognito_arena_t  *arena;
     cognito_token_t  *tok;
 
     if (out == NULL) {
@@ -127,13 +151,23 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
         return rc;
     }
 
-    tok = calloc(1, sizeof(cognito_token_t));
-    if (tok == NULL) {
+    arena = cognito_arena_new(cognito_token_arena(dot[1] - dot[0] - 1));
+    if (arena == NULL) {
         return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
     }
 
+    tok = cognito_arena_alloc(arena, sizeof(cognito_token_t));
+    if (tok == NULL) {
+        cognito_arena_free(arena);
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    memset(tok, 0, sizeof(cognito_token_t));
+
+    tok->arena = arena;
     tok->input = jwt;
     tok->input_len = dot[1];
+    tok->len = len;
     tok->payload_off = dot[0] + 1;
 
     /*
@@ -147,18 +181,14 @@ cognito_token_parse(const char *jwt, size_t len, unsigned algs,
         goto failed;
     }
 
+    /*
+     * The signature's base64url is checked by the split (the alphabet,
+     * the length, canonical), and decoded when it is verified
+     */
+
     if (dot[1] == len - 1) {
         rc = cognito_error(err, COGNITO_ERR_TOKEN_MALFORMED,
                            "token has an empty signature");
-        goto failed;
-    }
-
-    rc = cognito_b64url_decode(jwt + dot[1] + 1, len - dot[1] - 1,
-                               &tok->sig, &tok->sig_len);
-    if (rc != COGNITO_OK) {
-        rc = cognito_error(err, rc, rc == COGNITO_ERR_NOMEM
-                                    ? "out of memory"
-                                    : "bad base64url in signature");
         goto failed;
     }
 
@@ -395,10 +425,13 @@ cognito_token_free(cognito_token_t *tok)
         return;
     }
 
-    cognito_json_free(&tok->payload);
-    cognito_b64url_free(tok->sig);
+    /* frees nothing but a tree of cJSON's other hooks, if any */
 
-    free(tok);
+    cognito_json_free(&tok->payload);
+
+    /* tok itself is in its arena */
+
+    cognito_arena_free(tok->arena);
 }
 
 
@@ -420,10 +453,7 @@ cognito_token_detach(cognito_token_t *tok)
 
     tok->input = NULL;
     tok->input_len = 0;
-
-    cognito_b64url_free(tok->sig);
-    tok->sig = NULL;
-    tok->sig_len = 0;
+    tok->len = 0;
 }
 
 
@@ -500,7 +530,8 @@ cognito_token_alg(const cognito_token_t *tok)
 int
 cognito_token_read_payload(cognito_token_t *tok, cognito_err_t *err)
 {
-    int  rc;
+    int                   rc;
+    cognito_arena_mark_t  mark;
 
     if (tok == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
@@ -515,10 +546,15 @@ cognito_token_read_payload(cognito_token_t *tok, cognito_err_t *err)
                              "token detached from its text");
     }
 
-    rc = cognito_segment_json(&tok->payload, tok->input + tok->payload_off,
+    cognito_arena_mark(tok->arena, &mark);
+
+    rc = cognito_segment_json(&tok->payload, tok->arena,
+                              tok->input + tok->payload_off,
                               tok->input_len - tok->payload_off,
                               COGNITO_ERR_PAYLOAD_JSON, err);
     if (rc != COGNITO_OK) {
+        /* what the refused parse carved goes back */
+        cognito_arena_release(tok->arena, &mark);
         return rc;
     }
 
@@ -547,18 +583,30 @@ int
 cognito_token_verify(const cognito_token_t *tok, cognito_keyset_t *ks,
     cognito_err_t *err)
 {
+    size_t   n;
+    uint8_t  sig[COGNITO_SEGMENT_MAX];
+
     if (tok == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL, "no token");
     }
 
-    if (tok->input == NULL || tok->sig == NULL) {
+    if (tok->input == NULL) {
         return cognito_error(err, COGNITO_ERR_INTERNAL,
                              "token detached from its text");
     }
 
+    /* the split has checked it: this cannot fail */
+
+    if (cognito_b64url_decode_to(tok->input + tok->input_len + 1,
+                                 tok->len - tok->input_len - 1, sig, &n)
+        != COGNITO_OK)
+    {
+        return cognito_error(err, COGNITO_ERR_BASE64,
+                             "bad base64url in signature");
+    }
+
     return cognito_keyset_verify(ks, tok->kid, tok->kid_len, tok->alg,
-                                 tok->input, tok->input_len, tok->sig,
-                                 tok->sig_len, err);
+                                 tok->input, tok->input_len, sig, n, err);
 }
 
 
@@ -886,27 +934,43 @@ static int
 cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
     unsigned algs, cognito_err_t *err)
 {
-    int             rc;
-    cognito_json_t  header;
+    int                   rc;
+    char                  kid[COGNITO_KID_MAX_LEN + 1];
+    cognito_json_t        header;
+    cognito_arena_mark_t  mark;
 
-    rc = cognito_segment_json(&header, p, len, COGNITO_ERR_HEADER_JSON, err);
-    if (rc != COGNITO_OK) {
-        return rc;
+    cognito_arena_mark(tok->arena, &mark);
+
+    rc = cognito_segment_json(&header, tok->arena, p, len,
+                              COGNITO_ERR_HEADER_JSON, err);
+
+    if (rc == COGNITO_OK) {
+        rc = cognito_header_check(tok, header.root, algs, kid, err);
     }
 
     /* what the token needs of its header is copied: the tree goes now */
 
-    rc = cognito_header_check(tok, header.root, algs, err);
-
     cognito_json_free(&header);
+    cognito_arena_release(tok->arena, &mark);
 
-    return rc;
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    tok->kid = cognito_arena_alloc(tok->arena, tok->kid_len + 1);
+    if (tok->kid == NULL) {
+        return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+    }
+
+    memcpy(tok->kid, kid, tok->kid_len + 1);
+
+    return COGNITO_OK;
 }
 
 
 static int
 cognito_header_check(cognito_token_t *tok, const cJSON *header,
-    unsigned algs, cognito_err_t *err)
+    unsigned algs, char *kid, cognito_err_t *err)
 {
     size_t        alen, klen;
     const char   *alg;
@@ -955,7 +1019,7 @@ cognito_header_check(cognito_token_t *tok, const cJSON *header,
                              "kid missing or invalid");
     }
 
-    memcpy(tok->kid, v->valuestring, klen + 1);
+    memcpy(kid, v->valuestring, klen + 1);
     tok->kid_len = klen;
 
     return COGNITO_OK;
@@ -970,23 +1034,25 @@ cognito_header_check(cognito_token_t *tok, const cJSON *header,
  */
 
 static int
-cognito_segment_json(cognito_json_t *doc, const char *p, size_t len,
-    cognito_code_e code, cognito_err_t *err)
+cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
+    const char *p, size_t len, cognito_code_e code, cognito_err_t *err)
 {
-    int       rc;
-    size_t    n;
-    uint8_t  *bin;
+    int      rc;
+    size_t   n;
+    uint8_t  bin[COGNITO_SEGMENT_MAX];
 
-    doc->root = NULL;
-    doc->nums = doc->inl;
-    doc->nnums = 0;
-    doc->nalloc = COGNITO_JSON_NUMS;
+    memset(doc, 0, sizeof(cognito_json_t));
 
-    rc = cognito_b64url_decode(p, len, &bin, &n);
+    /* the token's length is capped: its segments fit */
+
+    if (COGNITO_B64URL_DECODED(len) > sizeof(bin)) {
+        return cognito_error(err, COGNITO_ERR_INTERNAL, "segment too long");
+    }
+
+    rc = cognito_b64url_decode_to(p, len, bin, &n);
 
     if (rc == COGNITO_OK) {
-        rc = cognito_json_parse(doc, (const char *) bin, n);
-        cognito_b64url_free(bin);
+        rc = cognito_json_parse(doc, arena, (const char *) bin, n);
     }
 
     switch (rc) {

@@ -54,12 +54,12 @@ typedef struct {
 
 /*
  * Splits a compact JWS, checks its base64url, parses and checks the header
- * (alg on the allowlist, no "none", no HMAC, no crit, a string kid) and
- * decodes the signature.  The payload is not parsed: see
- * cognito_token_read_payload().  The token keeps pointers into jwt[] (its
- * signing input): the caller keeps that memory alive until
- * cognito_token_detach() or cognito_token_free().  On failure *out is
- * NULL.
+ * (alg on the allowlist, no "none", no HMAC, no crit, a string kid).  The
+ * signature is decoded when it is verified, and the payload is not parsed:
+ * see cognito_token_read_payload().  The token keeps pointers into jwt[]
+ * (its signing input and signature): the caller keeps that memory alive
+ * until cognito_token_detach() or cognito_token_free().  All the token
+ * holds is in one arena (one malloc()).  On failure *out is NULL.
  */
 int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
@@ -104,18 +104,18 @@ int cognito_authorization_token(const char *value, size_t len,
 long cognito_appsync_header_token(const char *b64, size_t len, char *buf,
     size_t size);
 
-/* drops a reference; the last one frees the token */
+/* drops a reference; the last one frees the token, its arena whole */
 void cognito_token_free(cognito_token_t *tok);
 
 /* takes another reference: a subrequest's verdict, a cache of tokens */
 cognito_token_t *cognito_token_ref(cognito_token_t *tok);
 
 /*
- * Lets go of jwt[] (and frees the decoded signature): a token whose
- * signature checked out may then outlive the text it was parsed from, as a
- * cache's tokens outlive their requests.  Its header and claims stay
- * readable; cognito_token_verify() fails with COGNITO_ERR_INTERNAL, rather
- * than read memory the caller may have freed.  NULL is let through.
+ * Lets go of jwt[]: a token whose signature checked out may then outlive
+ * the text it was parsed from, as a cache's tokens outlive their requests.
+ * Its header and claims stay readable; cognito_token_verify() fails with
+ * COGNITO_ERR_INTERNAL, rather than read memory the caller may have
+ * freed.  NULL is let through.
  */
 void cognito_token_detach(cognito_token_t *tok);
 

@@ -3,14 +3,39 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * What the core files share: rejection code names, the error setter, the
- * algorithm names and base64 (base64url, and the standard alphabet read
- * as base64url).  cjose serves its base64url decoder here (and JWE in
- * cognito_session.c).
+ * algorithm names, base64 (base64url, and the standard alphabet read as
+ * base64url) and the arena.  cjose serves its base64url decoder here (and
+ * JWE in cognito_session.c); a token's segments are decoded by this
+ * file's own decoder into the caller's buffer, with no allocation.
+ *
+ * The arena: a token's memory (cognito_jwt.c, cognito_json.c) is carved
+ * from one block, so that a token costs one malloc() and one free()
+ * instead of one for each JSON node and string; a block is the arena's
+ * header, then the memory it hands out.
  */
 
 
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define COGNITO_ASAN  1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COGNITO_ASAN  1
+#endif
+#endif
+
+#ifdef COGNITO_ASAN
+#include <sanitizer/asan_interface.h>
+#define cognito_poison(p, n)    ASAN_POISON_MEMORY_REGION(p, n)
+#define cognito_unpoison(p, n)  ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define COGNITO_ARENA_GAP       16       /* poisoned after each allocation */
+#else
+#define cognito_poison(p, n)
+#define cognito_unpoison(p, n)
+#define COGNITO_ARENA_GAP       0
+#endif
 
 #include <cjose/base64.h>
 #include <cjose/util.h>
@@ -74,6 +99,23 @@ const unsigned char  cognito_b64url_class[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
     ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['-'] = 1, ['_'] = 1, ['.'] = 2
+};
+
+
+/* a base64url character's value plus one; 0 outside the alphabet */
+
+static const unsigned char  cognito_b64url_value[256] = {
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+    ['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+    ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+    ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+    ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+    ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+    ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+    ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+    ['8'] = 61, ['9'] = 62, ['-'] = 63, ['_'] = 64
 };
 
 
@@ -204,6 +246,56 @@ cognito_b64url_free(uint8_t *p)
 
 
 int
+cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
+    size_t *n)
+{
+    size_t         i, k, q;
+    uint32_t       v;
+    unsigned char  c;
+
+    if (len % 4 == 1) {
+        return COGNITO_ERR_BASE64;
+    }
+
+    k = 0;
+    v = 0;
+
+    for (i = 0; i < len; i++) {
+        c = cognito_b64url_value[(unsigned char) p[i]];
+
+        if (c == 0) {
+            return COGNITO_ERR_BASE64;
+        }
+
+        v = v << 6 | (uint32_t) (c - 1);
+
+        if (i % 4 == 3) {
+            out[k++] = (uint8_t) (v >> 16);
+            out[k++] = (uint8_t) (v >> 8);
+            out[k++] = (uint8_t) v;
+            v = 0;
+        }
+    }
+
+    /* 2 characters left make a byte, 3 make two; the rest bits are 0 */
+
+    q = len % 4;
+
+    if (q == 2) {
+        out[k++] = (uint8_t) (v >> 4);
+
+    } else if (q == 3) {
+        out[k++] = (uint8_t) (v >> 10);
+        out[k++] = (uint8_t) (v >> 2);
+    }
+
+    *n = k;
+
+    return COGNITO_OK;
+}
+
+
+int
 cognito_b64_decode(const char *p, size_t len, uint8_t **out, size_t *n)
 {
     int     rc;
@@ -245,4 +337,183 @@ cognito_b64_decode(const char *p, size_t len, uint8_t **out, size_t *n)
     free(url);
 
     return rc;
+}
+
+
+/*
+ * A block of an arena: the blocks chain from the newest (the one carved
+ * from) to the first, which sits in the arena's own malloc() after its
+ * header.
+ */
+
+typedef struct cognito_arena_block_s  cognito_arena_block_t;
+
+struct cognito_arena_block_s {
+    cognito_arena_block_t  *older;
+    char                   *start;
+    char                   *end;
+};
+
+struct cognito_arena_s {
+    cognito_arena_block_t  *block;   /* the newest */
+    char                   *top;     /* the next allocation, in block */
+    size_t                  next;    /* a chained block's least size */
+    size_t                  size;    /* bytes from malloc(), in all */
+    cognito_arena_block_t   first;
+};
+
+
+#define COGNITO_ARENA_ALIGN     8
+#define cognito_arena_align(n)                                               \
+    (((n) + COGNITO_ARENA_ALIGN - 1) & ~((size_t) COGNITO_ARENA_ALIGN - 1))
+
+
+cognito_arena_t *
+cognito_arena_new(size_t size)
+{
+    size_t            head;
+    cognito_arena_t  *a;
+
+    head = cognito_arena_align(sizeof(cognito_arena_t));
+    size = cognito_arena_align(size);
+
+    a = malloc(head + size);
+    if (a == NULL) {
+        return NULL;
+    }
+
+    a->first.older = NULL;
+    a->first.start = (char *) a + head;
+    a->first.end = a->first.start + size;
+    a->block = &a->first;
+    a->top = a->first.start;
+    a->next = size;
+    a->size = head + size;
+
+    cognito_poison(a->first.start, size);
+
+    return a;
+}
+
+
+void *
+cognito_arena_alloc(cognito_arena_t *a, size_t n)
+{
+    char                   *p;
+    size_t                  need, head, size;
+    cognito_arena_block_t  *b;
+
+    need = cognito_arena_align(n) + COGNITO_ARENA_GAP;
+
+    if (need < n) {
+        return NULL;
+    }
+
+    if ((size_t) (a->block->end - a->top) < need) {
+        head = cognito_arena_align(sizeof(cognito_arena_block_t));
+        size = a->next * 2 > need ? a->next * 2 : need;
+
+        if (size < a->next || head + size < size) {
+            return NULL;
+        }
+
+        b = malloc(head + size);
+        if (b == NULL) {
+            return NULL;
+        }
+
+        b->older = a->block;
+        b->start = (char *) b + head;
+        b->end = b->start + size;
+
+        cognito_poison(b->start, size);
+
+        a->block = b;
+        a->top = b->start;
+        a->next = size;
+        a->size += head + size;
+    }
+
+    p = a->top;
+    a->top += need;
+
+    cognito_unpoison(p, n);
+
+    return p;
+}
+
+
+int
+cognito_arena_owns(const cognito_arena_t *a, const void *p)
+{
+    const char                   *c;
+    const cognito_arena_block_t  *b;
+
+    c = p;
+
+    for (b = a->block; b != NULL; b = b->older) {
+        if (c >= b->start && c < b->end) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+cognito_arena_mark(cognito_arena_t *a, cognito_arena_mark_t *m)
+{
+    m->block = a->block;
+    m->top = a->top;
+}
+
+
+void
+cognito_arena_release(cognito_arena_t *a, const cognito_arena_mark_t *m)
+{
+    cognito_arena_block_t  *b;
+
+    while (a->block != m->block && a->block != &a->first) {
+        b = a->block;
+        a->block = b->older;
+        a->size -= (size_t) (b->end - (char *) b);
+
+        cognito_unpoison(b->start, (size_t) (b->end - b->start));
+        free(b);
+    }
+
+    a->top = m->top;
+
+    cognito_poison(a->top, (size_t) (a->block->end - a->top));
+}
+
+
+size_t
+cognito_arena_size(const cognito_arena_t *a)
+{
+    return a->size;
+}
+
+
+void
+cognito_arena_free(cognito_arena_t *a)
+{
+    cognito_arena_block_t  *b;
+
+    if (a == NULL) {
+        return;
+    }
+
+    while (a->block != &a->first) {
+        b = a->block;
+        a->block = b->older;
+
+        cognito_unpoison(b->start, (size_t) (b->end - b->start));
+        free(b);
+    }
+
+    cognito_unpoison(a->first.start,
+                     (size_t) (a->first.end - a->first.start));
+    free(a);
 }

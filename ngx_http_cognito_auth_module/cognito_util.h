@@ -3,7 +3,8 @@
  * Copyright (C) ngx_http_cognito_auth_module authors
  *
  * What the core files share: the rejection codes and the error struct,
- * the signature algorithm bits, and base64 (with cjose's decoder).
+ * the signature algorithm bits, base64 (with cjose's decoder, and one
+ * into a caller's buffer), and the arena a token's memory is carved from.
  * cognito_util.c calls no other core file.
  */
 
@@ -119,6 +120,17 @@ int cognito_b64url_decode(const char *p, size_t len, uint8_t **out,
 void cognito_b64url_free(uint8_t *p);
 
 /*
+ * Decodes base64url that cognito_b64url_valid() takes into out, which
+ * holds COGNITO_B64URL_DECODED(len) bytes, without an allocation:
+ * COGNITO_OK and *n, or COGNITO_ERR_BASE64.  The same bytes as
+ * cognito_b64url_decode() (cjose's) for the canonical text of tokens.
+ */
+#define COGNITO_B64URL_DECODED(len)  ((len) / 4 * 3 + 2)
+
+int cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
+    size_t *n);
+
+/*
  * base64 as clients send it outside tokens (AppSync's "header" query
  * parameter): the standard alphabet (RFC 4648, section 4) or base64url,
  * padded or not.  Decodes into a new buffer, freed with
@@ -126,6 +138,45 @@ void cognito_b64url_free(uint8_t *p);
  * COGNITO_ERR_BASE64 (also for an empty value).
  */
 int cognito_b64_decode(const char *p, size_t len, uint8_t **out, size_t *n);
+
+
+/*
+ * An arena: one malloc()ed block that allocations are carved from by
+ * moving a pointer, and freed whole with cognito_arena_free(); never an
+ * allocation freed alone.  When the block is full, another is chained
+ * (at least as large as the last, and never smaller than what is asked),
+ * so any size fits; one is rare when the first block is sized for what it
+ * will hold.  A mark taken with cognito_arena_mark() lets
+ * cognito_arena_release() give back all that was carved after it (chained
+ * blocks freed).  Allocations are aligned for any of the core's types
+ * (pointers, doubles, 64-bit integers).  Under AddressSanitizer every
+ * allocation is followed by a poisoned gap and the unused rest of a block
+ * is poisoned, so that an overrun is still caught in one block.
+ */
+typedef struct cognito_arena_s  cognito_arena_t;
+
+typedef struct {
+    void               *block;
+    char               *top;
+} cognito_arena_mark_t;
+
+/* size bytes for allocations, in one malloc(); NULL when out of memory */
+cognito_arena_t *cognito_arena_new(size_t size);
+
+/* n bytes, or NULL when out of memory */
+void *cognito_arena_alloc(cognito_arena_t *a, size_t n);
+
+/* 1 when p was carved from a's blocks */
+int cognito_arena_owns(const cognito_arena_t *a, const void *p);
+
+void cognito_arena_mark(cognito_arena_t *a, cognito_arena_mark_t *m);
+void cognito_arena_release(cognito_arena_t *a, const cognito_arena_mark_t *m);
+
+/* the bytes a holds from malloc(): its blocks, headers included */
+size_t cognito_arena_size(const cognito_arena_t *a);
+
+/* frees every block; NULL is let through */
+void cognito_arena_free(cognito_arena_t *a);
 
 
 #endif /* _COGNITO_UTIL_H_INCLUDED_ */

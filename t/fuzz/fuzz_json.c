@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(text, data, size);
     }
 
-    rc = cognito_json_parse(&doc, text, size);
+    rc = cognito_json_parse(&doc, NULL, text, size);
     fuzz_assert(rc == COGNITO_OK || rc == COGNITO_ERR_INTERNAL
                 || rc == COGNITO_ERR_NOMEM);
     fuzz_assert(rc == COGNITO_OK || doc.root == NULL);

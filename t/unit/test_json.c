@@ -7,7 +7,8 @@
  * per gap found in cJSON 1.7.15); numbers keep jansson's integer and real
  * semantics and rendering.  The expected renderings are jansson's own
  * output for the same text (the fuzz_json harness compares with jansson
- * directly).
+ * directly).  Memory: trees carved from arenas, chained blocks, and cJSON
+ * as other code in the process sees it with this file's hooks set.
  */
 
 
@@ -38,6 +39,14 @@ static void t_refused(void);
 static void t_accepted(void);
 static void t_numbers(void);
 static void t_rendering(void);
+static void t_memory(void);
+static void t_others(void);
+static void t_foreign(void);
+static void *t_count_malloc(size_t size);
+static void t_count_free(void *p);
+
+
+static long  t_allocs;                  /* t_foreign()'s hooks */
 
 
 /* COGNITO_OK or the parse's code, the document freed */
@@ -59,7 +68,7 @@ t_parse(const char *text, size_t len)
 
     memcpy(copy, text, len);
 
-    rc = cognito_json_parse(&doc, copy, len);
+    rc = cognito_json_parse(&doc, NULL, copy, len);
 
     if (rc == COGNITO_OK && doc.root == NULL) {
         rc = -1;
@@ -83,7 +92,7 @@ t_render(const char *text, size_t len, const char *key, const char *want,
     const cJSON     *v;
     cognito_json_t   doc;
 
-    if (cognito_json_parse(&doc, text, len) != COGNITO_OK) {
+    if (cognito_json_parse(&doc, NULL, text, len) != COGNITO_OK) {
         t_ok(0, "render: %s: parse", desc);
         return;
     }
@@ -300,7 +309,8 @@ t_numbers(void)
 
     /* values as doubles, for exp, nbf and iat */
 
-    if (cognito_json_parse(&doc, T_TEXT("{\"exp\":1700003600.5,\"n\":1e3}"))
+    if (cognito_json_parse(&doc, NULL,
+                           T_TEXT("{\"exp\":1700003600.5,\"n\":1e3}"))
         == COGNITO_OK)
     {
         t_ok(cognito_json_get(doc.root, "exp")->valuedouble == 1700003600.5
@@ -364,6 +374,197 @@ main(void)
     t_accepted();
     t_numbers();
     t_rendering();
+    t_memory();
+    t_others();
+
+    /* last: it leaves cJSON's hooks as other code would have set them */
+
+    t_foreign();
 
     return t_done("unit json");
+}
+
+
+/*
+ * Trees, strings and number records carved from an arena: the caller's,
+ * or the parse's own; beyond the first block in chained blocks, every
+ * number still paired with its record (rendered as an integer).
+ */
+
+static void
+t_memory(void)
+{
+    int               ok;
+    char             *text, *want;
+    long              n;
+    size_t            i, len, wlen;
+    cognito_arena_t  *a;
+    cognito_json_t    doc, doc2;
+
+    a = cognito_arena_new(64);
+    text = malloc(8192);
+    want = malloc(8192);
+
+    if (a == NULL || text == NULL || want == NULL) {
+        t_fatal("malloc");
+        return;
+    }
+
+    ok = cognito_json_parse(&doc, a, T_TEXT("{\"a\":\"x\",\"n\":[1,2,3]}"))
+         == COGNITO_OK
+         && cognito_json_parse(&doc2, a, T_TEXT("{\"b\":1.5}")) == COGNITO_OK
+         && cognito_arena_owns(a, doc.root)
+         && cognito_arena_owns(a, doc2.root)
+         && cognito_arena_owns(a, cognito_json_get(doc.root, "a")->valuestring)
+         && cognito_arena_owns(a, doc.nums);
+
+    cognito_json_free(&doc2);
+
+    t_ok(ok && cognito_json_get(doc.root, "a") != NULL,
+         "memory: two trees in the caller's arena, which outlives a free");
+
+    cognito_json_free(&doc);
+    cognito_arena_free(a);
+
+    /* 1,000 numbers: 64 KiB of nodes, 24 KiB of records */
+
+    len = (size_t) snprintf(text, 8192, "{\"a\":[");
+    wlen = 0;
+
+    for (i = 0; i < 1000; i++) {
+        len += (size_t) snprintf(text + len, 8192 - len, "%s%zu",
+                                 i ? "," : "", i * 7919);
+        wlen += (size_t) snprintf(want + wlen, 8192 - wlen, "%s%zu",
+                                  i ? "," : "", i * 7919);
+    }
+
+    len += (size_t) snprintf(text + len, 8192 - len, "]}");
+
+    if (cognito_json_parse(&doc, NULL, text, len) == COGNITO_OK) {
+        n = cognito_json_render(&doc, cognito_json_get(doc.root, "a"), ",",
+                                text, 8192);
+
+        t_ok(n == (long) wlen && memcmp(text, want, wlen) == 0
+             && doc.nnums == 1000 && doc.own != NULL,
+             "memory: 1,000 numbers in chained blocks, each paired");
+
+        cognito_json_free(&doc);
+
+    } else {
+        t_ok(0, "memory: 1,000 numbers: parse");
+    }
+
+    free(text);
+    free(want);
+}
+
+
+/*
+ * The hooks this file sets are malloc() and free() outside its parses:
+ * other code's trees, printing (which no longer uses realloc()) and
+ * cJSON_free() work as before, their memory in no arena.
+ */
+
+static void
+t_others(void)
+{
+    char             *out, key[16], want[8192];
+    cJSON            *root, *obj;
+    size_t            i, n;
+    cognito_json_t    doc;
+
+    if (cognito_json_parse(&doc, NULL, T_TEXT("{\"a\":1}")) != COGNITO_OK) {
+        t_ok(0, "others: parse");
+        return;
+    }
+
+    root = cJSON_Parse("{\"x\":[1,2,3],\"y\":\"z\"}");
+    obj = cJSON_CreateObject();
+
+    n = 0;
+
+    for (i = 0; obj != NULL && i < 200; i++) {
+        (void) snprintf(key, sizeof(key), "k%zu", i);
+        (void) cJSON_AddStringToObject(obj, key, "a value of some length");
+        n += (size_t) snprintf(want + n, sizeof(want) - n, "%c\"%s\":%s",
+                               i ? ',' : '{', key,
+                               "\"a value of some length\"");
+    }
+
+    (void) snprintf(want + n, sizeof(want) - n, "}");
+
+    out = (obj != NULL) ? cJSON_PrintUnformatted(obj) : NULL;
+
+    t_ok(root != NULL && !cognito_arena_owns(doc.arena, root)
+         && !cognito_arena_owns(doc.arena, root->child)
+         && out != NULL && strcmp(out, want) == 0,
+         "others: cJSON_Parse and a printer's grown buffer, from malloc()");
+
+    /* as cJSON.h allows: the printed text freed with free() */
+
+    free(out);
+    cJSON_Delete(obj);
+    cJSON_Delete(root);
+
+    out = cJSON_malloc(16);
+    t_ok(out != NULL && !cognito_arena_owns(doc.arena, out),
+         "others: cJSON_malloc() outside a parse is malloc()");
+    cJSON_free(out);
+
+    cognito_json_free(&doc);
+}
+
+
+/*
+ * Other code sets cJSON's hooks after this file's first parse: its trees
+ * then come from those hooks, and the parse keeps them apart and frees
+ * them with cJSON_Delete(), through those hooks; the rules still hold.
+ */
+
+static void
+t_foreign(void)
+{
+    int              rc;
+    cognito_json_t   doc;
+    cJSON_Hooks      hooks = { t_count_malloc, t_count_free };
+
+    cJSON_InitHooks(&hooks);
+
+    rc = cognito_json_parse(&doc, NULL, T_TEXT("{\"a\":[1,{\"b\":\"c\"}]}"));
+
+    t_ok(rc == COGNITO_OK && doc.foreign == doc.root && t_allocs > 0
+         && !cognito_arena_owns(doc.arena, doc.root),
+         "foreign hooks: the tree is theirs, kept apart");
+
+    if (rc == COGNITO_OK) {
+        cognito_json_free(&doc);
+    }
+
+    t_ok(t_allocs == 0, "foreign hooks: freed through them");
+
+    t_code(cognito_json_parse(&doc, NULL, T_TEXT("{\"a\":1,\"a\":2}")),
+           COGNITO_ERR_INTERNAL, "foreign hooks: a duplicate key refused");
+    cognito_json_free(&doc);
+
+    t_ok(t_allocs == 0, "foreign hooks: a refused tree freed through them");
+
+    cJSON_InitHooks(NULL);
+}
+
+
+static void *
+t_count_malloc(size_t size)
+{
+    t_allocs++;
+
+    return malloc(size);
+}
+
+
+static void
+t_count_free(void *p)
+{
+    t_allocs -= (p != NULL);
+
+    free(p);
 }
