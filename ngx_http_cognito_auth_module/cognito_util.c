@@ -5,8 +5,8 @@
  * What the core files share: rejection code names, the error setter, the
  * algorithm names, base64 (base64url, and the standard alphabet read as
  * base64url) and the arena.  cjose serves its base64url decoder here (and
- * JWE in cognito_session.c); a token's segments are decoded by this
- * file's own decoder into the caller's buffer, with no allocation.
+ * JWE in cognito_session.c); a token's segments are decoded by OpenSSL's
+ * EVP_DecodeBlock() into the caller's buffer, with no allocation.
  *
  * The arena: a token's memory (cognito_jwt.c, cognito_json.c) is carved
  * from one block, so that a token costs one malloc() and one free()
@@ -39,6 +39,7 @@
 
 #include <cjose/base64.h>
 #include <cjose/util.h>
+#include <openssl/evp.h>
 
 #include "cognito_util.h"
 
@@ -99,23 +100,6 @@ const unsigned char  cognito_b64url_class[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
     ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['-'] = 1, ['_'] = 1, ['.'] = 2
-};
-
-
-/* a base64url character's value plus one; 0 outside the alphabet */
-
-static const unsigned char  cognito_b64url_value[256] = {
-    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-    ['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-    ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
-    ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
-    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
-    ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
-    ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-    ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
-    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
-    ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
-    ['8'] = 61, ['9'] = 62, ['-'] = 63, ['_'] = 64
 };
 
 
@@ -249,47 +233,61 @@ int
 cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
     size_t *n)
 {
-    size_t         i, k, q;
-    uint32_t       v;
+    int            rc;
+    char           std[COGNITO_B64_CHUNK + 2];
+    size_t         i, j, m, w, q;
     unsigned char  c;
-
-    if (len % 4 == 1) {
-        return COGNITO_ERR_BASE64;
-    }
-
-    k = 0;
-    v = 0;
-
-    for (i = 0; i < len; i++) {
-        c = cognito_b64url_value[(unsigned char) p[i]];
-
-        if (c == 0) {
-            return COGNITO_ERR_BASE64;
-        }
-
-        v = v << 6 | (uint32_t) (c - 1);
-
-        if (i % 4 == 3) {
-            out[k++] = (uint8_t) (v >> 16);
-            out[k++] = (uint8_t) (v >> 8);
-            out[k++] = (uint8_t) v;
-            v = 0;
-        }
-    }
-
-    /* 2 characters left make a byte, 3 make two; the rest bits are 0 */
 
     q = len % 4;
 
-    if (q == 2) {
-        out[k++] = (uint8_t) (v >> 4);
-
-    } else if (q == 3) {
-        out[k++] = (uint8_t) (v >> 10);
-        out[k++] = (uint8_t) (v >> 2);
+    if (q == 1) {
+        return COGNITO_ERR_BASE64;
     }
 
-    *n = k;
+    /*
+     * OpenSSL decodes.  base64url differs from base64 in two characters of
+     * its alphabet and in leaving the padding out, so each chunk is copied
+     * with "-" and "_" as "+" and "/", and the last one is padded
+     */
+
+    *n = 0;
+
+    for (i = 0; i < len; i += m) {
+        m = (len - i < COGNITO_B64_CHUNK) ? len - i : COGNITO_B64_CHUNK;
+
+        for (j = 0; j < m; j++) {
+            c = (unsigned char) p[i + j];
+
+            if (cognito_b64url_class[c] != 1) {
+                return COGNITO_ERR_BASE64;
+            }
+
+            std[j] = (c == '-') ? '+' : (c == '_') ? '/' : (char) c;
+        }
+
+        w = m;
+
+        if (i + m == len && q != 0) {
+            std[w++] = '=';
+
+            if (q == 2) {
+                std[w++] = '=';
+            }
+        }
+
+        rc = EVP_DecodeBlock(out + *n, (const unsigned char *) std, (int) w);
+        if (rc < 0) {
+            return COGNITO_ERR_BASE64;
+        }
+
+        *n += (size_t) rc;
+    }
+
+    /* EVP_DecodeBlock() counts the bytes of the padding too */
+
+    if (q != 0) {
+        *n -= 4 - q;
+    }
 
     return COGNITO_OK;
 }

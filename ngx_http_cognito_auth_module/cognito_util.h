@@ -120,12 +120,15 @@ int cognito_b64url_decode(const char *p, size_t len, uint8_t **out,
 void cognito_b64url_free(uint8_t *p);
 
 /*
- * Decodes base64url that cognito_b64url_valid() takes into out, which
- * holds COGNITO_B64URL_DECODED(len) bytes, without an allocation:
- * COGNITO_OK and *n, or COGNITO_ERR_BASE64.  The same bytes as
+ * Decodes base64url into out, which holds COGNITO_B64URL_DECODED(len)
+ * bytes, without an allocation, by OpenSSL's EVP_DecodeBlock() (on chunks
+ * of COGNITO_B64_CHUNK characters mapped to base64's alphabet): COGNITO_OK
+ * and *n, or COGNITO_ERR_BASE64 for a character outside the alphabet or a
+ * length that encodes no whole bytes.  The same bytes as
  * cognito_b64url_decode() (cjose's) for the canonical text of tokens.
  */
-#define COGNITO_B64URL_DECODED(len)  ((len) / 4 * 3 + 2)
+#define COGNITO_B64URL_DECODED(len)  (((len) + 3) / 4 * 3)
+#define COGNITO_B64_CHUNK            1024     /* a multiple of 4 */
 
 int cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
     size_t *n);
