@@ -624,8 +624,8 @@ ngx_http_cognito_auth_cache_lookup(ngx_http_request_t *r, ngx_array_t *pools,
 /*
  * The token in the zone, for one of these pools: parsed again here (the
  * zone holds bytes only; its signature is not checked again) with the
- * handler's algorithms, then the pool's own algs= list, as a reload may
- * have changed it; then kept in the front.
+ * pool's own algs= list, as a reload may have changed it; then kept in
+ * the front.
  */
 
 static ngx_int_t
@@ -670,28 +670,21 @@ ngx_http_cognito_auth_cache_shared(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    if (cognito_token_parse((const char *) token->data, token->len,
-                            COGNITO_ALG_RS256|COGNITO_ALG_RS384
-                            |COGNITO_ALG_RS512,
-                            &tok, &err)
+    /*
+     * Its signature checked out when it was stored: parsed with the
+     * pool's own algs= (a reload may have changed them), its claims read,
+     * its signature neither decoded nor kept.
+     */
+
+    if (cognito_token_parse_verified((const char *) token->data, token->len,
+                                     pool->algs, &tok, &err)
         != COGNITO_OK)
     {
         return NGX_DECLINED;
     }
 
-    /* its signature checked out when it was stored: read its claims */
-
-    if (!(cognito_token_alg(tok) & pool->algs)
-        || cognito_token_read_payload(tok, &err) != COGNITO_OK)
-    {
-        cognito_token_free(tok);
-        return NGX_DECLINED;
-    }
-
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "cognito auth: cache hit in the shared zone");
-
-    cognito_token_detach(tok);
 
     /* the front keeps or frees tok */
 
