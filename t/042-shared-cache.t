@@ -335,7 +335,7 @@ would have lost a to b and to c: 2 front hits and 3 in the zone.
 --- http_config
     cognito_auth_cache zone=tokens:1m front=1;
 --- config
-    location = /t { cognito_auth test; echo "ok $cognito_sub"; }
+    location = /t { cognito_auth test; echo "front $cognito_sub"; }
     location = /metrics { cognito_auth_metrics; }
 --- request eval
 [("GET /t") x 7, "GET /metrics"]
@@ -343,8 +343,7 @@ would have lost a to b and to c: 2 front hits and 3 in the zone.
 my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
 [$a, $a, $a, $b, $a, $c, $a, ""]
 --- response_body_like eval
-["^ok a\n\$", "^ok a\n\$", "^ok a\n\$", "^ok b\n\$", "^ok a\n\$",
- "^ok c\n\$", "^ok a\n\$",
+[(map { "^front $_\n\$" } qw(a a a b a c a)),
  qr/\ncognito_auth_signature_verifications_total 3\n.*\ncognito_auth_cache_hits_total\{level="front"\} 3\ncognito_auth_cache_hits_total\{level="shared"\} 1\n.*\ncognito_auth_cache_entries 3\n/s]
 --- no_error_log
 [error]
