@@ -65,6 +65,18 @@ int cognito_token_parse(const char *jwt, size_t len, unsigned algs,
     cognito_token_t **out, cognito_err_t *err);
 
 /*
+ * A token whose signature checked out before (the bytes of the
+ * verified-token cache's shared zone): every check of
+ * cognito_token_parse() (the header's alg against algs included), then
+ * the payload's as cognito_token_read_payload(), but its signature is
+ * neither decoded nor kept.  The token comes back detached
+ * (cognito_token_detach()): it does not point into jwt[], and
+ * cognito_token_verify() fails on it.  On failure *out is NULL.
+ */
+int cognito_token_parse_verified(const char *jwt, size_t len, unsigned algs,
+    cognito_token_t **out, cognito_err_t *err);
+
+/*
  * Parses the payload (a JSON object: no duplicate keys, no deeper than
  * 16, strings of valid UTF-8 without U+0000, numbers within a double's
  * range), once: COGNITO_OK when it is read, else COGNITO_ERR_PAYLOAD_JSON

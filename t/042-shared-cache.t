@@ -162,8 +162,9 @@ my $old = Cognito::bearer(sub => "old-key");
 
 
 === TEST 5: revocation is checked on a hit, in the front and in the zone
-front=1: a, b, b (a front hit); both jti revoked; b (a front hit) and a
-(a hit in the zone) are refused.
+front=1: a, b, b (a hit in the zone, which the front then takes: the
+worker met b lately); both jti revoked; b (a front hit) and a (a hit in
+the zone) are refused.
 --- http_config
     cognito_auth_cache zone=tokens:1m front=1;
     cognito_auth_revocation_list $TEST_NGINX_HTML_DIR/lists/revoked.json check=100ms;
@@ -188,7 +189,7 @@ my $b = Cognito::bearer(jti => "jti-B");
 [200, 200, 200, 200, 200, 401, 401, 200]
 --- response_body_like eval
 ["^ok\n\$", "^ok\n\$", "^ok\n\$", "", "slept", "revoked", "revoked",
- qr/\ncognito_auth_signature_verifications_total 2\n.*\ncognito_auth_cache_hits_total\{level="front"\} 2\ncognito_auth_cache_hits_total\{level="shared"\} 1\n/s]
+ qr/\ncognito_auth_signature_verifications_total 2\n.*\ncognito_auth_cache_hits_total\{level="front"\} 1\ncognito_auth_cache_hits_total\{level="shared"\} 2\n/s]
 
 
 
@@ -323,3 +324,27 @@ invalid cognito_auth_cache "big": expected off, a number of entries from 1 to 10
 --- must_die
 --- error_log
 cognito_auth_cache zone "tokens" is too large: 5000m, at most 4095m
+
+
+
+=== TEST 16: with a zone, a token met once does not push a returning one out of the front
+front=1: a (verified), a (a hit in the zone: met again, into the front),
+a (a front hit), b (verified, met once: not into the front), a (still a
+front hit), c (as b), a (a front hit).  A front that took every token
+would have lost a to b and to c: 2 front hits and 3 in the zone.
+--- http_config
+    cognito_auth_cache zone=tokens:1m front=1;
+--- config
+    location = /t { cognito_auth test; echo "front $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+[("GET /t") x 7, "GET /metrics"]
+--- more_headers eval
+my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
+[$a, $a, $a, $b, $a, $c, $a, ""]
+--- response_body_like eval
+[(map { "^front $_\n\$" } qw(a a a b a c a)),
+ qr/\ncognito_auth_signature_verifications_total 3\n.*\ncognito_auth_cache_hits_total\{level="front"\} 3\ncognito_auth_cache_hits_total\{level="shared"\} 1\n.*\ncognito_auth_cache_entries 3\n/s]
+--- no_error_log
+[error]
+[alert]

@@ -11,7 +11,9 @@
 #     again: the zone, the jwks= pool's keys and their generation are
 #     kept, and no JWKS is fetched again;
 #   - after a reload that changes a jwks_file= pool's keys, its cached
-#     token is verified again (and refused: its key is gone).
+#     token is verified again (and refused: its key is gone);
+#   - after a reload that takes the token's alg out of its pool's algs=,
+#     the token in the zone is no hit: refused, as a token never cached.
 
 use strict;
 use warnings;
@@ -113,10 +115,28 @@ is($m{verifications}, 2 + 20,
    'the jwks_file= token verified again with the new keys at each of its '
    . '20 requests (refused, so never cached), the other one not');
 
+
+# --- algs= without the token's alg: the zone's entry is no hit
+
+$shared = $m{shared};
+my $verifications = $m{verifications};
+
+write_file("$prefix/conf/nginx.conf", config('algs=RS384,RS512'));
+reload();
+
+requests('/t/', $a, 401);
+%m = metrics();
+is($m{shared}, $shared,
+   'an RS256 token in the zone is no hit where its pool is now algs=RS384,RS512');
+is($m{verifications}, $verifications,
+   'and it is refused before any key: nothing verified');
+is($m{entries}, 2, 'the zone keeps its entries');
+
 done_testing();
 
 
 sub config {
+    my $test_algs = shift // '';
     my $modules = join '', map { "load_module $_;\n" }
         Cognito::loaded_modules();
 
@@ -135,7 +155,7 @@ http {
     access_log off;
 
     cognito_auth_zone cognito:1m;
-    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks;
+    cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1 jwks=/_jwks $test_algs;
     cognito_auth_pool partners eu-west-1_Partners9 client_id=partnerapp jwks_file=$prefix/conf/partners.json;
     cognito_auth_cache zone=tokens:1m front=8;
 

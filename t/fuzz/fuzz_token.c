@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fuzz_token(const char *jwt, size_t size, unsigned algs);
 static void fuzz_json(const uint8_t *data, size_t size, unsigned algs);
+static void fuzz_verified(const char *jwt, size_t size, unsigned algs);
 static void fuzz_check_err(int rc, const cognito_err_t *err);
 static void fuzz_claim(const cognito_token_t *tok, const char **path,
     size_t npath, const char *sep);
@@ -155,6 +156,8 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     static const char *issuers[] = { FUZZ_ISS, "x" };
     static const char *clients[] = { FUZZ_CLIENT, "other" };
 
+    fuzz_verified(jwt, size, algs);
+
     tok = (cognito_token_t *) &rc;
 
     rc = cognito_token_parse(jwt, size, algs, &tok, &err);
@@ -261,6 +264,48 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
                 == COGNITO_ERR_INTERNAL);
     fuzz_assert(cognito_token_claim_string(tok, "sub", &s, &slen) == rc);
     cognito_token_free(tok);
+}
+
+
+/*
+ * The cache's parse of a token it verified before gives the verdict of a
+ * parse then the payload's read (it only skips the signature), the same
+ * claims, and a detached token.
+ */
+
+static void
+fuzz_verified(const char *jwt, size_t size, unsigned algs)
+{
+    int               rc, vrc;
+    time_t            exp;
+    cognito_err_t     err, verr;
+    cognito_token_t  *tok, *vtok;
+
+    vtok = (cognito_token_t *) &vrc;
+
+    vrc = cognito_token_parse_verified(jwt, size, algs, &vtok, &verr);
+    fuzz_check_err(vrc, &verr);
+    fuzz_assert((vrc == COGNITO_OK) == (vtok != NULL));
+
+    rc = cognito_token_parse(jwt, size, algs, &tok, &err);
+
+    if (rc == COGNITO_OK) {
+        rc = cognito_token_read_payload(tok, &err);
+    }
+
+    fuzz_assert(rc == vrc || rc == COGNITO_ERR_NOMEM
+                || vrc == COGNITO_ERR_NOMEM);
+
+    if (rc == COGNITO_OK && vrc == COGNITO_OK) {
+        exp = cognito_token_exp(tok);
+        fuzz_assert(cognito_token_exp(vtok) == exp);
+        fuzz_assert(cognito_token_alg(vtok) == cognito_token_alg(tok));
+        fuzz_assert(cognito_token_verify(vtok, NULL, &verr)
+                    == COGNITO_ERR_INTERNAL);
+    }
+
+    cognito_token_free(tok);
+    cognito_token_free(vtok);
 }
 
 

@@ -50,6 +50,10 @@ static EVP_PKEY    *t_key_small;     /* 1024 bits */
 static const char  *t_issuers[] = { T_ISS };
 static const char  *t_clients[] = { T_CLIENT, "client2" };
 
+/* t_run_len()'s tokens through cognito_token_parse_verified() too */
+static unsigned     t_verified_runs;
+static unsigned     t_verified_bad;
+
 
 static char *
 t_bn_b64(EVP_PKEY *pkey, const char *name)
@@ -269,6 +273,62 @@ t_mint_hmac(const char *hdr, const char *payload, EVP_PKEY *pkey)
 }
 
 
+/*
+ * cognito_token_parse_verified() must give every token the verdict of
+ * cognito_token_parse() then cognito_token_read_payload() (it only skips
+ * the signature), and the same claims' verdict; its token is detached.
+ * Counts a disagreement in t_verified_bad.
+ */
+
+static void
+t_verified_agrees(const char *jwt, size_t len, unsigned algs,
+    const cognito_rules_t *rules, double now)
+{
+    int               rc, vrc;
+    cognito_err_t     err, verr;
+    cognito_token_t  *tok, *vtok;
+
+    t_verified_runs++;
+
+    memset(&verr, 0, sizeof(verr));
+    vtok = (cognito_token_t *) 1;
+
+    vrc = cognito_token_parse_verified(jwt, len, algs, &vtok, &verr);
+
+    if (vrc != (int) verr.code || verr.msg == NULL
+        || (vrc == COGNITO_OK) != (vtok != NULL))
+    {
+        t_verified_bad++;
+        cognito_token_free(vrc == COGNITO_OK ? vtok : NULL);
+        return;
+    }
+
+    tok = NULL;
+    rc = cognito_token_parse(jwt, len, algs, &tok, &err);
+
+    if (rc == COGNITO_OK) {
+        rc = cognito_token_read_payload(tok, &err);
+    }
+
+    if (rc != vrc) {
+        t_verified_bad++;
+
+    } else if (rc == COGNITO_OK
+               && (cognito_token_alg(tok) != cognito_token_alg(vtok)
+                   || cognito_token_exp(tok) != cognito_token_exp(vtok)
+                   || cognito_token_check_claims(tok, rules, now, &err)
+                      != cognito_token_check_claims(vtok, rules, now, &verr)
+                   || cognito_token_verify(vtok, NULL, &verr)
+                      != COGNITO_ERR_INTERNAL))
+    {
+        t_verified_bad++;
+    }
+
+    cognito_token_free(tok);
+    cognito_token_free(vtok);
+}
+
+
 /* parse, verify, check claims: the first failure, or -1 on a bad err */
 
 static int
@@ -278,6 +338,8 @@ t_run_len(const char *jwt, size_t len, unsigned algs,
     int               rc;
     cognito_err_t     err;
     cognito_token_t  *tok;
+
+    t_verified_agrees(jwt, len, algs, rules, now);
 
     tok = (cognito_token_t *) 1;
     memset(&err, 0, sizeof(err));
@@ -1652,6 +1714,82 @@ t_arena(cognito_keyset_t *ks)
     free(payload);
 }
 
+
+/*
+ * The cache's parse of a token it verified before: it does not verify
+ * (a token whose signature is another key's passes), it keeps no pointer
+ * into the text (freed first here, for the sanitizer build), and it
+ * still refuses what cognito_token_parse() refuses (t_run_len() compares
+ * every token of this file: t_verified_bad).
+ */
+
+static void
+t_verified(cognito_keyset_t *ks)
+{
+    int               rc;
+    char             *jwt, *copy;
+    size_t            len, slen;
+    const char       *sub;
+    cognito_err_t     err;
+    cognito_rules_t   rules;
+    cognito_token_t  *tok;
+
+    t_rules(&rules);
+
+    jwt = t_mint(T_HDR, T_ID, t_key2, EVP_sha256());
+    len = strlen(jwt);
+    copy = strdup(jwt);
+
+    if (copy == NULL) {
+        t_fatal("strdup");
+    }
+
+    t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW),
+           COGNITO_ERR_SIGNATURE,
+           "verified: a token signed with another key is refused");
+
+    tok = NULL;
+    rc = cognito_token_parse_verified(copy, len, T_ALL_ALGS, &tok, &err);
+
+    memset(copy, 'A', len);
+    free(copy);
+
+    t_code(rc, COGNITO_OK,
+           "verified: the same token, taken as verified, is read");
+
+    t_ok(tok != NULL
+         && strcmp(cognito_token_iss(tok), T_ISS) == 0
+         && cognito_token_claim_string(tok, "sub", &sub, &slen) == 1
+         && cognito_token_check_claims(tok, &rules, T_NOW, &err)
+            == COGNITO_OK,
+         "verified: claims read, readable once the text is gone");
+
+    t_code(cognito_token_verify(tok, ks, &err), COGNITO_ERR_INTERNAL,
+           "verified: the token is detached: verifying it fails closed");
+
+    cognito_token_free(tok);
+
+    tok = (cognito_token_t *) 1;
+    t_code(cognito_token_parse_verified(jwt, len, COGNITO_ALG_RS384, &tok,
+                                        &err),
+           COGNITO_ERR_ALG_NOT_ALLOWED,
+           "verified: an alg the caller no longer allows is refused");
+    t_ok(tok == NULL, "verified: no token on failure");
+
+    jwt[len - 1] = t_b64_low_bit(jwt[len - 1]);
+    t_code(cognito_token_parse_verified(jwt, len, T_ALL_ALGS, &tok, &err),
+           COGNITO_ERR_BASE64,
+           "verified: a non-canonical signature is still refused");
+
+    t_code(cognito_token_parse_verified(jwt, strrchr(jwt, '.') - jwt + 1,
+                                        T_ALL_ALGS, &tok, &err),
+           COGNITO_ERR_TOKEN_MALFORMED,
+           "verified: an empty signature is still refused");
+
+    free(jwt);
+}
+
+
 static void
 t_exp(void)
 {
@@ -1967,7 +2105,12 @@ main(void)
     t_ref_digest();
     t_detach(ks);
     t_arena(ks);
+    t_verified(ks);
     t_sources();
+
+    t_ok(t_verified_runs > 100 && t_verified_bad == 0,
+         "verified: all %u tokens of this file have the verdict of parse "
+         "and payload (%u differ)", t_verified_runs, t_verified_bad);
 
     cognito_keyset_free(ks);
 
