@@ -150,6 +150,33 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    now = ngx_time();
+
+    /*
+     * Lock-free, the common case: in the second in which this worker's
+     * locked check last found nothing to do (its keys of the zone's
+     * generation, not expired), they are still the keys, so that cache
+     * hits take no global lock.  What it costs: new keys another worker
+     * fetched (or a slot a reload reclaimed) are seen here up to about a
+     * second later; until then this worker's keys and cache entries of
+     * their generation still stand, as they would had its request come a
+     * moment earlier.  A refresh that falls due is started by the first
+     * request of a later second.  Never for a forced call (an unknown
+     * kid checks the zone at once), the startup fetch, nor a request
+     * that started a fetch or waited for one: on waking it must see what
+     * the fetch brought, not this worker's older keys.
+     */
+
+    if (force == 0
+        && pool->keys_checked == now
+        && pool->keys != NULL
+        && ctx->waits == 0
+        && !ctx->fetch_tried)
+    {
+        *ks = pool->keys;
+        return NGX_OK;
+    }
+
     warm = (force == NGX_HTTP_COGNITO_AUTH_KEYS_WARM);
 
     if (warm) {
@@ -159,7 +186,6 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     camcf = ngx_http_get_module_main_conf(r, ngx_http_cognito_auth_module);
     zctx = camcf->shm_zone->data;
 
-    now = ngx_time();
     copy = NULL;
     len = 0;
     generation = 0;
@@ -173,6 +199,7 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
 
     if (slot == NULL) {
         ngx_shmtx_unlock(&zctx->shpool->mutex);
+        pool->keys_checked = 0;
         return ngx_http_cognito_auth_unavailable(r, pool);
     }
 
@@ -192,6 +219,9 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
     have = (pool->keys != NULL || copy != NULL);
 
     need = (!have || force || now >= slot->expires);
+
+    pool->keys_checked = (!need && slot->generation == pool->generation)
+                         ? now : 0;
 
     if (!need) {
         /* nothing to do */

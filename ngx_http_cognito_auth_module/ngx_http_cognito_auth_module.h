@@ -171,6 +171,9 @@ typedef struct {
     cognito_keyset_t              *keys;
     ngx_pool_t                    *keys_pool;
     uint64_t                       generation;
+
+    /* the second whose locked check found these keys current (_jwks.c) */
+    time_t                         keys_checked;
 } ngx_http_cognito_auth_pool_t;
 
 
