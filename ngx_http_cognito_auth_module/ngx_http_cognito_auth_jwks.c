@@ -162,16 +162,20 @@ ngx_http_cognito_auth_get_keys(ngx_http_request_t *r,
      * their generation still stand, as they would had its request come a
      * moment earlier.  A refresh that falls due is started by the first
      * request of a later second.  Never for a forced call (an unknown
-     * kid checks the zone at once), the startup fetch, nor a request
-     * that started a fetch or waited for one: on waking it must see what
-     * the fetch brought, not this worker's older keys.
+     * kid checks the zone at once), the startup fetch, a request that
+     * started a fetch or waited for one (on waking it must see what the
+     * fetch brought, not this worker's older keys), nor a cache hit of
+     * another generation (another worker's keys may be newer: taking
+     * them now spares verifying it again with these).
      */
 
     if (force == 0
         && pool->keys_checked == now
         && pool->keys != NULL
         && ctx->waits == 0
-        && !ctx->fetch_tried)
+        && !ctx->fetch_tried
+        && (ctx->cache != NGX_HTTP_COGNITO_AUTH_CACHE_HIT
+            || ctx->cached_generation == pool->generation))
     {
         *ks = pool->keys;
         return NGX_OK;
