@@ -60,7 +60,9 @@ our $Http = <<'_EOC_';
             if (-f $document_root/mode/huge) { rewrite ^ /huge last; }
         }
 
-        location = /slow { echo_sleep 3; echo '{"jti": []}'; }
+        # 2 s: past the fetch's 1 s timeout, and over before Test::Nginx's
+        # 3 s wait for nginx to quit (which waits for this request)
+        location = /slow { echo_sleep 2; echo '{"jti": []}'; }
         location = /huge { echo_duplicate 17000000 " "; }
         location ^~ /echo { echo_read_request_body; echo_request_body; }
     }
