@@ -6,8 +6,10 @@
  * "header" parameter), compact JWS parsing, the Cognito claim rules, typed
  * claim accessors and claim rendering, and the token's SHA-256 (the
  * cache's key).  The RS256/384/512 signature is checked with cognito_jwks.c's
- * keys.  The caller passes the time; nothing here logs, prints or keeps
- * global state.
+ * keys.  The caller passes the time; nothing here logs or prints, and the
+ * one piece of global state is the header memo (cognito_header_recall()):
+ * a worker runs one request at a time on one thread, as cognito_json.c's
+ * current arena also assumes.
  */
 
 
@@ -87,6 +89,35 @@ struct cognito_token_s {
 #define cognito_token_arena(b64)                                             \
     (sizeof(cognito_token_t) + 64 + COGNITO_JSON_ARENA((b64) / 4 * 3 + 2))
 
+/*
+ * The header memo: the last few headers whose checks passed, by their
+ * base64url text, with what a token keeps of them (its alg and kid).  The
+ * tokens of a user pool carry one header per signing key, byte for byte
+ * ({"kid":"...","alg":"RS256"}), so nearly every token's header is one
+ * met before, and its base64url and JSON need not be read again
+ * (bench/stages: "parse").  A header is recalled only when its text is the
+ * very same bytes, which decode to the same JSON and so pass the same
+ * checks; the only check that depends on more than the text, the alg
+ * against the caller's allowlist, is made again on every recall.  Headers
+ * that fail a check are not remembered, and a header longer than the memo
+ * keeps is checked every time.  Four entries, replaced in turn: a pool's
+ * two keys, or two pools' current keys; a flood of other headers only
+ * costs the checks every token paid before the memo.
+ */
+#define COGNITO_HEADER_MEMO        4
+#define COGNITO_HEADER_MEMO_MAX    384      /* base64url bytes */
+
+typedef struct {
+    size_t              len;         /* of text; 0: empty */
+    unsigned            alg;
+    size_t              kid_len;
+    char                kid[COGNITO_KID_MAX_LEN + 1];
+    char                text[COGNITO_HEADER_MEMO_MAX];
+} cognito_header_memo_t;
+
+static cognito_header_memo_t  cognito_header_memo[COGNITO_HEADER_MEMO];
+static unsigned               cognito_header_memo_next;
+
 /* a segment decoded, on the stack */
 #define COGNITO_SEGMENT_MAX        COGNITO_B64URL_DECODED(COGNITO_TOKEN_MAX_LEN)
 
@@ -97,6 +128,10 @@ static int cognito_token_header(cognito_token_t *tok, const char *p,
     size_t len, unsigned algs, cognito_err_t *err);
 static int cognito_header_check(cognito_token_t *tok, const cJSON *header,
     unsigned algs, char *kid, cognito_err_t *err);
+static const cognito_header_memo_t *cognito_header_recall(const char *p,
+    size_t len);
+static void cognito_header_remember(const char *p, size_t len, unsigned alg,
+    const char *kid, size_t kid_len);
 static int cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
     const char *p, size_t len, cognito_code_e code, cognito_err_t *err);
 static void cognito_std_claims(cognito_token_t *tok);
@@ -969,10 +1004,32 @@ static int
 cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
     unsigned algs, cognito_err_t *err)
 {
-    int                   rc;
-    char                  kid[COGNITO_KID_MAX_LEN + 1];
-    cognito_json_t        header;
-    cognito_arena_mark_t  mark;
+    int                           rc;
+    char                          kid[COGNITO_KID_MAX_LEN + 1];
+    cognito_json_t                header;
+    cognito_arena_mark_t          mark;
+    const cognito_header_memo_t  *memo;
+
+    memo = cognito_header_recall(p, len);
+
+    if (memo != NULL) {
+        tok->alg = memo->alg;
+
+        if ((tok->alg & algs) == 0) {
+            return cognito_error(err, COGNITO_ERR_ALG_NOT_ALLOWED,
+                                 "alg not allowed");
+        }
+
+        tok->kid_len = memo->kid_len;
+        tok->kid = cognito_arena_alloc(tok->arena, tok->kid_len + 1);
+        if (tok->kid == NULL) {
+            return cognito_error(err, COGNITO_ERR_NOMEM, "out of memory");
+        }
+
+        memcpy(tok->kid, memo->kid, tok->kid_len + 1);
+
+        return COGNITO_OK;
+    }
 
     cognito_arena_mark(tok->arena, &mark);
 
@@ -999,7 +1056,51 @@ cognito_token_header(cognito_token_t *tok, const char *p, size_t len,
 
     memcpy(tok->kid, kid, tok->kid_len + 1);
 
+    cognito_header_remember(p, len, tok->alg, kid, tok->kid_len);
+
     return COGNITO_OK;
+}
+
+
+static const cognito_header_memo_t *
+cognito_header_recall(const char *p, size_t len)
+{
+    unsigned                      i;
+    const cognito_header_memo_t  *m;
+
+    for (i = 0; i < COGNITO_HEADER_MEMO; i++) {
+        m = &cognito_header_memo[i];
+
+        if (m->len == len && memcmp(m->text, p, len) == 0) {
+            return m;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+cognito_header_remember(const char *p, size_t len, unsigned alg,
+    const char *kid, size_t kid_len)
+{
+    cognito_header_memo_t  *m;
+
+    if (len == 0 || len > COGNITO_HEADER_MEMO_MAX
+        || kid_len > COGNITO_KID_MAX_LEN)
+    {
+        return;
+    }
+
+    m = &cognito_header_memo[cognito_header_memo_next];
+    cognito_header_memo_next = (cognito_header_memo_next + 1)
+                               % COGNITO_HEADER_MEMO;
+
+    memcpy(m->text, p, len);
+    m->len = len;
+    m->alg = alg;
+    m->kid_len = kid_len;
+    memcpy(m->kid, kid, kid_len + 1);
 }
 
 

@@ -1790,6 +1790,100 @@ t_verified(cognito_keyset_t *ks)
 }
 
 
+/*
+ * The header memo (cognito_jwt.c): a header met before is recalled by its
+ * very bytes, its kid whole; the alg is checked again against each
+ * caller's allowlist; a header that failed a check is checked anew every
+ * time; one pushed out of the memo is checked again, with the same result
+ */
+
+static void
+t_memo(void)
+{
+    int                i, rc;
+    char               kid[COGNITO_KID_MAX_LEN + 1];
+    char               hdr[COGNITO_KID_MAX_LEN + 64];
+    char              *jwt, *json;
+    size_t             skipped;
+    cognito_rules_t    rules;
+    cognito_keyset_t  *ks;
+
+    t_rules(&rules);
+
+    /* a kid of the longest length, named by the only key */
+
+    memset(kid, 'q', COGNITO_KID_MAX_LEN);
+    kid[COGNITO_KID_MAX_LEN] = '\0';
+
+    json = t_jwks(t_jwk(t_key1, kid, ""), NULL, NULL);
+    ks = t_load(json, &skipped, &rc);
+    free(json);
+
+    if (ks == NULL) {
+        t_fatal("no keyset");
+    }
+
+    snprintf(hdr, sizeof(hdr), "{\"alg\":\"RS256\",\"kid\":\"%s\"}", kid);
+
+    for (i = 0; i < 3; i++) {
+        jwt = t_mint(hdr, T_ID, t_key1, EVP_sha256());
+        t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW), COGNITO_OK,
+               i == 0 ? "memo: a header with a 256-byte kid, checked"
+                      : "memo: the header recalled: its kid finds its key");
+        free(jwt);
+    }
+
+    /* one byte shorter: another header, another kid, no key */
+
+    kid[COGNITO_KID_MAX_LEN - 1] = '\0';
+    snprintf(hdr, sizeof(hdr), "{\"alg\":\"RS256\",\"kid\":\"%s\"}", kid);
+
+    for (i = 0; i < 2; i++) {
+        jwt = t_mint(hdr, T_ID, t_key1, EVP_sha256());
+        t_code(t_run(jwt, T_ALL_ALGS, ks, &rules, T_NOW),
+               COGNITO_ERR_KID_UNKNOWN,
+               "memo: a kid one byte shorter is not the remembered one");
+        free(jwt);
+    }
+
+    cognito_keyset_free(ks);
+
+    /* the alg, against each caller's allowlist */
+
+    for (i = 0; i < 2; i++) {
+        t_code(t_header("{\"alg\":\"RS384\",\"kid\":\"k1\"}", T_ALL_ALGS),
+               COGNITO_OK, "memo: RS384 allowed");
+        t_code(t_header("{\"alg\":\"RS384\",\"kid\":\"k1\"}",
+                        COGNITO_ALG_RS256),
+               COGNITO_ERR_ALG_NOT_ALLOWED,
+               "memo: the recalled RS384 header, with RS256 only");
+    }
+
+    /* failures are not remembered */
+
+    for (i = 0; i < 2; i++) {
+        t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k1\",\"crit\":[\"x\"]}",
+                        T_ALL_ALGS),
+               COGNITO_ERR_CRIT, "memo: a crit header, each time");
+        t_code(t_header("{\"alg\":\"RS256\",\"kid\":\"k1\",\"kid\":\"k2\"}",
+                        T_ALL_ALGS),
+               COGNITO_ERR_HEADER_JSON, "memo: a duplicate kid, each time");
+    }
+
+    /* more headers than the memo keeps: the first is checked again */
+
+    for (i = 0; i < 10; i++) {
+        snprintf(hdr, sizeof(hdr), "{\"alg\":\"RS512\",\"kid\":\"m%d\"}", i);
+        t_code(t_header(hdr, T_ALL_ALGS), COGNITO_OK,
+               "memo: one of ten headers");
+    }
+
+    t_code(t_header("{\"alg\":\"RS384\",\"kid\":\"k1\"}", COGNITO_ALG_RS256),
+           COGNITO_ERR_ALG_NOT_ALLOWED,
+           "memo: a header pushed out, checked again");
+}
+
+
 static void
 t_exp(void)
 {
@@ -2106,6 +2200,7 @@ main(void)
     t_detach(ks);
     t_arena(ks);
     t_verified(ks);
+    t_memo();
     t_sources();
 
     t_ok(t_verified_runs > 100 && t_verified_bad == 0,
