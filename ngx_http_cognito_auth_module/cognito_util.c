@@ -103,6 +103,29 @@ const unsigned char  cognito_b64url_class[256] = {
 };
 
 
+/*
+ * base64url's alphabet as base64's (OpenSSL decodes base64): "-" and "_"
+ * become "+" and "/", the others stay; 0 for a byte outside it, so that
+ * one load both checks and translates a byte
+ */
+
+static const char  cognito_b64url_std[256] = {
+    ['A'] = 'A', ['B'] = 'B', ['C'] = 'C', ['D'] = 'D', ['E'] = 'E',
+    ['F'] = 'F', ['G'] = 'G', ['H'] = 'H', ['I'] = 'I', ['J'] = 'J',
+    ['K'] = 'K', ['L'] = 'L', ['M'] = 'M', ['N'] = 'N', ['O'] = 'O',
+    ['P'] = 'P', ['Q'] = 'Q', ['R'] = 'R', ['S'] = 'S', ['T'] = 'T',
+    ['U'] = 'U', ['V'] = 'V', ['W'] = 'W', ['X'] = 'X', ['Y'] = 'Y',
+    ['Z'] = 'Z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+    ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
+    ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+    ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z', ['0'] = '0', ['1'] = '1', ['2'] = '2',
+    ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+    ['8'] = '8', ['9'] = '9', ['-'] = '+', ['_'] = '/'
+};
+
+
 const char *
 cognito_code_name(cognito_code_e code)
 {
@@ -233,10 +256,9 @@ int
 cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
     size_t *n)
 {
-    int            rc;
-    char           std[COGNITO_B64_CHUNK + 2];
-    size_t         i, j, m, w, q;
-    unsigned char  c;
+    int      rc;
+    char     c, std[COGNITO_B64_CHUNK + 2];
+    size_t   i, j, m, w, q;
 
     q = len % 4;
 
@@ -256,13 +278,13 @@ cognito_b64url_decode_to(const char *p, size_t len, uint8_t *out,
         m = (len - i < COGNITO_B64_CHUNK) ? len - i : COGNITO_B64_CHUNK;
 
         for (j = 0; j < m; j++) {
-            c = (unsigned char) p[i + j];
+            c = cognito_b64url_std[(unsigned char) p[i + j]];
 
-            if (cognito_b64url_class[c] != 1) {
+            if (c == 0) {
                 return COGNITO_ERR_BASE64;
             }
 
-            std[j] = (c == '-') ? '+' : (c == '_') ? '/' : (char) c;
+            std[j] = c;
         }
 
         w = m;
