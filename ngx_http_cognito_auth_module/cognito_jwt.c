@@ -76,6 +76,9 @@ struct cognito_token_s {
                                               absent or not read */
     unsigned            alg;         /* COGNITO_ALG_* */
     unsigned            refs;        /* cognito_token_ref() */
+    const void         *memo_key;    /* the rules last passed, by the */
+    unsigned            memo_use;    /* caller's key and their token_use
+                                        (cognito_token_check_claims_memo) */
     size_t              kid_len;
     char               *kid;         /* NUL-terminated, in the arena */
 };
@@ -134,6 +137,8 @@ static void cognito_header_remember(const char *p, size_t len, unsigned alg,
     const char *kid, size_t kid_len);
 static int cognito_segment_json(cognito_json_t *doc, cognito_arena_t *arena,
     const char *p, size_t len, cognito_code_e code, cognito_err_t *err);
+static int cognito_check_time(const cognito_token_t *tok,
+    const cognito_rules_t *rules, double now, cognito_err_t *err);
 static void cognito_std_claims(cognito_token_t *tok);
 static const cJSON *cognito_claim(const cognito_token_t *tok,
     const char *name);
@@ -685,7 +690,6 @@ cognito_token_check_claims(const cognito_token_t *tok,
     const cognito_rules_t *rules, double now, cognito_err_t *err)
 {
     int           rc;
-    double        t, leeway, exp;
     size_t        i;
     unsigned      use;
     const cJSON  *v;
@@ -724,6 +728,37 @@ cognito_token_check_claims(const cognito_token_t *tok,
     if ((use & rules->token_use) == 0) {
         return cognito_error(err, COGNITO_ERR_TOKEN_USE, "wrong token_use");
     }
+
+    rc = cognito_check_time(tok, rules, now, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    rc = cognito_check_types(tok, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    rc = cognito_check_client(tok, use, rules, err);
+    if (rc != COGNITO_OK) {
+        return rc;
+    }
+
+    return cognito_error(err, COGNITO_OK, "ok");
+}
+
+
+/*
+ * The time claims, the only checks whose verdict depends on now: exp
+ * required, exp and nbf against now with the leeway, iat's type
+ */
+
+static int
+cognito_check_time(const cognito_token_t *tok, const cognito_rules_t *rules,
+    double now, cognito_err_t *err)
+{
+    int     rc;
+    double  t, leeway, exp;
 
     /*
      * exp, nbf and iat are NumericDates (RFC 7519, section 2): JSON
@@ -776,17 +811,33 @@ cognito_token_check_claims(const cognito_token_t *tok,
                              "iat is not a number");
     }
 
-    rc = cognito_check_types(tok, err);
-    if (rc != COGNITO_OK) {
-        return rc;
+    return COGNITO_OK;
+}
+
+
+int
+cognito_token_check_claims_memo(cognito_token_t *tok, const void *key,
+    const cognito_rules_t *rules, double now, cognito_err_t *err)
+{
+    int  rc;
+
+    if (tok != NULL && key != NULL && rules != NULL
+        && tok->payload.root != NULL
+        && tok->memo_key == key && tok->memo_use == rules->token_use)
+    {
+        rc = cognito_check_time(tok, rules, now, err);
+
+        return rc == COGNITO_OK ? cognito_error(err, COGNITO_OK, "ok") : rc;
     }
 
-    rc = cognito_check_client(tok, use, rules, err);
-    if (rc != COGNITO_OK) {
-        return rc;
+    rc = cognito_token_check_claims(tok, rules, now, err);
+
+    if (rc == COGNITO_OK && key != NULL) {
+        tok->memo_key = key;
+        tok->memo_use = rules->token_use;
     }
 
-    return cognito_error(err, COGNITO_OK, "ok");
+    return rc;
 }
 
 

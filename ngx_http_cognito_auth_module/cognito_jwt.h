@@ -167,6 +167,19 @@ int cognito_token_check_claims(const cognito_token_t *tok,
     const cognito_rules_t *rules, double now, cognito_err_t *err);
 
 /*
+ * cognito_token_check_claims() for a token checked again and again (a
+ * cache hit), with the same verdict for every now.  key names the rules
+ * for the caller, who promises that one key always means the same
+ * issuers, clients and leeway (the glue passes its pool, which does not
+ * change in a worker's life); the token remembers the last key and
+ * token_use whose rules it passed, and for those only the time claims
+ * (exp, nbf, iat's type) are checked again, by the same code.  A key of
+ * NULL remembers nothing.
+ */
+int cognito_token_check_claims_memo(cognito_token_t *tok, const void *key,
+    const cognito_rules_t *rules, double now, cognito_err_t *err);
+
+/*
  * "exp" of a token whose claims checked out, rounded down to a second (a
  * whole second before it, the token is valid for all of that second) and
  * capped far in the future; 0 when absent or not positive

@@ -874,12 +874,17 @@ ngx_http_cognito_auth_check_claims(ngx_http_request_t *r,
     rules.token_use = calcf->token_use;
     rules.leeway = pool->leeway;
 
-    /* to the millisecond, as aws-jwt-verify compares exp and nbf */
+    /*
+     * to the millisecond, as aws-jwt-verify compares exp and nbf; a cached
+     * token that passed this pool's rules with this token_use before has
+     * only its time claims checked again (the pool is the memo's key: its
+     * issuers, clients and leeway stay the same for the worker's life)
+     */
 
     tp = ngx_timeofday();
 
-    if (cognito_token_check_claims(v->tok, &rules,
-                                   tp->sec + tp->msec / 1000.0, &err)
+    if (cognito_token_check_claims_memo(v->tok, pool, &rules,
+                                        tp->sec + tp->msec / 1000.0, &err)
         != COGNITO_OK)
     {
         *msg = err.msg;

@@ -348,3 +348,30 @@ my ($a, $b, $c) = map { Cognito::bearer(sub => $_) } qw(a b c);
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 17: a front hit meets each location's token_use, whichever location passed it before
+An access token, first passed by /access: the front remembers which rules
+it passed (the pool, and the token_use), so /id must check it all again
+and refuse it, and /access and /any accept it, in any order.  One
+signature verified; every later request is a hit.
+--- http_config
+    cognito_auth_cache zone=tokens:1m front=4;
+--- config
+    location = /access { cognito_auth test; cognito_auth_token_use access; echo "access $cognito_sub"; }
+    location = /id { cognito_auth test; cognito_auth_token_use id; echo "id $cognito_sub"; }
+    location = /any { cognito_auth test; echo "any $cognito_sub"; }
+    location = /metrics { cognito_auth_metrics; }
+--- request eval
+["GET /access", "GET /access", "GET /id", "GET /access", "GET /any",
+ "GET /id", "GET /access", "GET /metrics"]
+--- more_headers eval
+my $t = Cognito::bearer(sub => "m");
+[($t) x 7, ""]
+--- error_code eval
+[200, 200, 401, 200, 200, 401, 200, 200]
+--- response_body_like eval
+["^access m\n\$", "^access m\n\$", "token_use", "^access m\n\$", "^any m\n\$",
+ "token_use", "^access m\n\$",
+ qr/\ncognito_auth_signature_verifications_total 1\n.*\ncognito_auth_cache_total\{result="hit"\} 6\n/s]

@@ -155,6 +155,10 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     cognito_token_t   *tok;
     static const char *issuers[] = { FUZZ_ISS, "x" };
     static const char *clients[] = { FUZZ_CLIENT, "other" };
+    static const double times[] = {
+        -1e300, -1, 0, FUZZ_NOW - 61, FUZZ_NOW - 59.999, FUZZ_NOW + 59.999,
+        FUZZ_NOW + 60, FUZZ_NOW + 3600, 9.2e18, 1e300
+    };
 
     fuzz_verified(jwt, size, algs);
 
@@ -208,6 +212,23 @@ fuzz_token(const char *jwt, size_t size, unsigned algs)
     rules.leeway = (time_t) ((~(uint64_t) 0) >> 1);
     rc = cognito_token_check_claims(tok, &rules, FUZZ_NOW, &err);
     fuzz_check_err(rc, &err);
+
+    /* the claims memo gives the full check's verdict at any time */
+
+    rules.leeway = 60;
+    rc = cognito_token_check_claims_memo(tok, &rules, &rules, FUZZ_NOW,
+                                         &err);
+    fuzz_check_err(rc, &err);
+    fuzz_assert(rc == cognito_token_check_claims(tok, &rules, FUZZ_NOW,
+                                                 &err));
+
+    for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+        rc = cognito_token_check_claims_memo(tok, &rules, &rules, times[i],
+                                             &err);
+        fuzz_check_err(rc, &err);
+        fuzz_assert(rc == cognito_token_check_claims(tok, &rules, times[i],
+                                                     &err));
+    }
 
     path[0] = "sub";
     fuzz_claim(tok, path, 1, ",");

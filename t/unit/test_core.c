@@ -1884,6 +1884,97 @@ t_memo(void)
 }
 
 
+/*
+ * cognito_token_check_claims_memo(): once a token passed a key's rules,
+ * the same verdict as cognito_token_check_claims() at every time around
+ * nbf and exp; another key or token_use checks everything again; a
+ * failure is not remembered
+ */
+
+static void
+t_claims_memo(void)
+{
+    int                full, memo, seen_ok, seen_exp, seen_nbf, bad;
+    char               buf[512], *jwt;
+    size_t             i;
+    cognito_err_t      err;
+    cognito_rules_t    rules, access;
+    cognito_token_t   *tok;
+    static const int   key1 = 1, key2 = 2;
+    static const double  times[] = {
+        1700000000.0 - T_LEEWAY - 1, 1700000000.0 - T_LEEWAY - 0.001,
+        1700000000.0 - T_LEEWAY, 1700000000.0, T_NOW,
+        1700003600.0 - 1, 1700003600.0 + T_LEEWAY - 0.001,
+        1700003600.0 + T_LEEWAY, 1700003600.0 + T_LEEWAY + 5, T_NOW
+    };
+
+    t_rules(&rules);
+    access = rules;
+    access.token_use = COGNITO_USE_ACCESS;
+
+    t_time_payload(buf, sizeof(buf), ",\"exp\":1700003600,"
+                   "\"nbf\":1700000000,\"iat\":1699999990");
+
+    jwt = t_mint(T_HDR, buf, t_key1, EVP_sha256());
+
+    tok = NULL;
+    t_code(cognito_token_parse_verified(jwt, strlen(jwt), T_ALL_ALGS, &tok,
+                                        &err),
+           COGNITO_OK, "claims memo: a token with nbf and exp");
+
+    if (tok == NULL) {
+        free(jwt);
+        return;
+    }
+
+    /* a failure first: nothing remembered */
+
+    t_code(cognito_token_check_claims_memo(tok, &key1, &rules,
+                                           1700003600.0 + T_LEEWAY, &err),
+           COGNITO_ERR_EXPIRED, "claims memo: expired, not remembered");
+    t_code(cognito_token_check_claims_memo(tok, &key1, &access, T_NOW, &err),
+           COGNITO_ERR_TOKEN_USE,
+           "claims memo: after a failure, every rule is checked");
+
+    t_code(cognito_token_check_claims_memo(tok, &key1, &rules, T_NOW, &err),
+           COGNITO_OK, "claims memo: passed, remembered");
+
+    bad = 0;
+    seen_ok = 0;
+    seen_exp = 0;
+    seen_nbf = 0;
+
+    for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+        memo = cognito_token_check_claims_memo(tok, &key1, &rules, times[i],
+                                               &err);
+        bad += (memo != (int) err.code || err.msg == NULL);
+        full = cognito_token_check_claims(tok, &rules, times[i], &err);
+        bad += (memo != full);
+        seen_ok += (memo == COGNITO_OK);
+        seen_exp += (memo == COGNITO_ERR_EXPIRED);
+        seen_nbf += (memo == COGNITO_ERR_NOT_YET_VALID);
+    }
+
+    t_ok(bad == 0 && seen_ok >= 4 && seen_exp == 2 && seen_nbf == 2,
+         "claims memo: the full check's verdict at every time");
+
+    t_code(cognito_token_check_claims_memo(tok, &key1, &access, T_NOW, &err),
+           COGNITO_ERR_TOKEN_USE,
+           "claims memo: the same key, another token_use: checked again");
+
+    rules.issuers = t_clients;
+
+    t_code(cognito_token_check_claims_memo(tok, &key2, &rules, T_NOW, &err),
+           COGNITO_ERR_ISSUER, "claims memo: another key: checked again");
+
+    t_code(cognito_token_check_claims_memo(tok, NULL, &rules, T_NOW, &err),
+           COGNITO_ERR_ISSUER, "claims memo: no key: checked");
+
+    cognito_token_free(tok);
+    free(jwt);
+}
+
+
 static void
 t_exp(void)
 {
@@ -2201,6 +2292,7 @@ main(void)
     t_arena(ks);
     t_verified(ks);
     t_memo();
+    t_claims_memo();
     t_sources();
 
     t_ok(t_verified_runs > 100 && t_verified_bad == 0,
