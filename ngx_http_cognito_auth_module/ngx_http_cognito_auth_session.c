@@ -1741,8 +1741,9 @@ ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
 {
     ngx_http_cognito_auth_cb_t *cb = data;
 
-    ngx_http_request_t           *r;
-    ngx_http_cognito_auth_ctx_t  *ctx;
+    ngx_http_request_t                *r;
+    ngx_http_cognito_auth_ctx_t       *ctx;
+    ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     ctx = cb->ctx;
     r = sr->parent;
@@ -1765,6 +1766,24 @@ ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
     ctx->body = NULL;
     ctx->too_big = 0;
     ctx->body_done = 0;
+
+    if (cb->kind == NGX_HTTP_COGNITO_AUTH_CB_REFRESH && r->connection->error) {
+
+        /*
+         * The request ends with this subrequest, never to run again (an
+         * HTTP/2 client reset its stream or closed the connection): the
+         * refresh is taken to its end here, so that its result is landed
+         * for the session's other requests.  Only when keys are to be
+         * waited for does it stay in flight, to be dropped as the request
+         * ends (its cleanup).
+         */
+
+        calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+        (void) ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
+
+        return rc;
+    }
 
     if (ngx_http_post_request(r, NULL) != NGX_OK) {
         return NGX_ERROR;

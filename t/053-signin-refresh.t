@@ -9,10 +9,12 @@
 # a short while.
 #
 # A refresh whose client leaves before the token endpoint answers is still
-# landed (TEST 14).
+# landed (TEST 14, 15).
 #
 # Needs echo, for TEST 10 auth_request (--with-http_auth_request_module:
-# Debian's nginx and the official images have it; a bare ./configure not).
+# Debian's nginx and the official images have it; a bare ./configure not),
+# for TEST 15 the HTTP/2 and gRPC modules (--with-http_v2_module, and
+# grpc, on by default).
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -390,6 +392,42 @@ second request refreshed again, was refused, and went to sign-in.
 ["", "auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
 --- raw_response_headers_like eval
 ["", qr{Set-Cookie: cognito_session_0=eyJ}, qr{Set-Cookie: cognito_session_0=eyJ}]
+--- no_error_log
+limiting requests
+failed
+[alert]
+
+
+
+=== TEST 15: the same for an HTTP/2 client that closes the connection: the refresh is landed as its request ends
+An HTTP/2 client that leaves marks its requests' connection as failed, so
+the request ends with the token endpoint's answer, never to run again:
+the refresh is taken to its end there.  The HTTP/2 client is nginx's own
+gRPC proxy, which gives up after 1 s and closes its connection (a 504
+for the first request); the token endpoint answers after 1.5 s.  Before,
+that answer was lost: the second request refreshed again, was refused,
+and went to sign-in.
+--- config eval
+$::app_config . <<'_EOC_'
+    listen unix:$TEST_NGINX_HTML_DIR/h2.sock http2;
+
+    # an HTTP/2 client of /app/slow/ that gives up after 1 s
+    location = /h2 {
+        rewrite ^ /app/slow/ break;
+        grpc_pass grpc://unix:$TEST_NGINX_HTML_DIR/h2.sock;
+        grpc_set_header Cookie "cognito_session_0=$http_x_session";
+        grpc_read_timeout 1s;
+    }
+_EOC_
+--- request eval
+["GET /h2", "GET /app/slow/", "GET /app/slow/"]
+--- more_headers eval
+["X-Session: " . main::session(rt => 'r.rotate'),
+ ("Cookie: cognito_session_0=" . main::session(rt => 'r.rotate')) x 2]
+--- error_code eval
+[504, 200, 200]
+--- response_body_like eval
+["504 Gateway", "\\Aauth=\\[Bearer \Q$::new_at\E\\]\n\\z", "\\Aauth=\\[Bearer \Q$::new_at\E\\]\n\\z"]
 --- no_error_log
 limiting requests
 failed
