@@ -389,9 +389,11 @@ ngx_http_cognito_auth_flight_land(ngx_http_request_t *r,
 
 
 /*
- * The leader's request ended before it landed (the client went away, an
- * error): its flight is dropped, so that the next request refreshes.  From
- * a pool cleanup: no request to log with.
+ * The leader's request ended before it landed (an error, or its client
+ * went away while it waited for keys; one that leaves during the token
+ * exchange does not stop the refresh, which lands): its flight is
+ * dropped, so that the next request refreshes.  From a pool cleanup: no
+ * request to log with.
  */
 
 void

@@ -1420,7 +1420,7 @@ ngx_http_cognito_auth_cb_cleanup(void *data)
 
     cognito_tokens_clear(&cb->tokens);
 
-    /* a refresh whose request ended before it did: the next one refreshes */
+    /* a refresh whose request ended before it landed: dropped */
     ngx_http_cognito_auth_flight_abandon(&cb->flight);
 
     if (cb->id != NULL) {
@@ -1634,9 +1634,19 @@ ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
     ps->handler = ngx_http_cognito_auth_token_done;
     ps->data = cb;
 
+    /*
+     * A background subrequest, as the JWKS fetch: the client's connection
+     * events go to the main request, which ignores them while it waits,
+     * so the exchange is not cut short when the client hangs up (nginx
+     * notices when it writes the response).  A refresh is taken to its
+     * end and its result landed for the session's other requests, rather
+     * than dropped: the token endpoint may have spent the refresh token
+     * (rotation), and the new one would be lost with the answer.
+     */
+
     if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_IN_MEMORY
-                            |NGX_HTTP_SUBREQUEST_WAITED)
+                            NGX_HTTP_SUBREQUEST_BACKGROUND
+                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -1720,7 +1730,10 @@ ngx_http_cognito_auth_token_request(ngx_http_request_t *r,
 }
 
 
-/* as auth_request's: records how the exchange ended, and its body */
+/*
+ * As auth_request's: records how the exchange ended, and its body.  A
+ * background subrequest does not wake its parent: it is posted here.
+ */
 
 static ngx_int_t
 ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
@@ -1728,9 +1741,12 @@ ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
 {
     ngx_http_cognito_auth_cb_t *cb = data;
 
-    ngx_http_cognito_auth_ctx_t  *ctx;
+    ngx_http_request_t                *r;
+    ngx_http_cognito_auth_ctx_t       *ctx;
+    ngx_http_cognito_auth_loc_conf_t  *calcf;
 
     ctx = cb->ctx;
+    r = sr->parent;
 
     if (cb->done) {
         return rc;
@@ -1750,6 +1766,28 @@ ngx_http_cognito_auth_token_done(ngx_http_request_t *sr, void *data,
     ctx->body = NULL;
     ctx->too_big = 0;
     ctx->body_done = 0;
+
+    if (cb->kind == NGX_HTTP_COGNITO_AUTH_CB_REFRESH && r->connection->error) {
+
+        /*
+         * The request ends with this subrequest, never to run again (an
+         * HTTP/2 client reset its stream or closed the connection): the
+         * refresh is taken to its end here, so that its result is landed
+         * for the session's other requests.  Only when keys are to be
+         * waited for does it stay in flight, to be dropped as the request
+         * ends (its cleanup).
+         */
+
+        calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
+
+        (void) ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
+
+        return rc;
+    }
+
+    if (ngx_http_post_request(r, NULL) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return rc;
 }

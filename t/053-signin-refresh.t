@@ -8,8 +8,13 @@
 # result (the new session, or its failure), kept in cognito_auth_zone for
 # a short while.
 #
-# Needs echo, and for TEST 10 auth_request (--with-http_auth_request_module:
-# Debian's nginx and the official images have it; a bare ./configure not).
+# A refresh whose client leaves before the token endpoint answers is still
+# landed (TEST 14, 15).
+#
+# Needs echo, for TEST 10 auth_request (--with-http_auth_request_module:
+# Debian's nginx and the official images have it; a bare ./configure not),
+# for TEST 15 the HTTP/2 and gRPC modules (--with-http_v2_module, and
+# grpc, on by default).
 
 use lib 't/lib';
 use Cognito 'no_plan';
@@ -48,9 +53,11 @@ my $http = <<'_EOC_' . "%MOCK%" . <<'_EOC2_';
     cognito_auth_pool test us-east-1_TestPool1 client_id=testclient1,testclient2 jwks_file=$TEST_NGINX_DATA_DIR/jwks.json domain=auth.example.com token=/_token;
     cognito_auth_session_key_file $TEST_NGINX_DATA_DIR/session.keys;
 
-    # /app/once/...: the token endpoint that takes a refresh token once
+    # /app/once/...: the token endpoint that takes a refresh token once;
+    # /app/slow/...: the same, answering after 1.5 s
     map $request_uri $token_path {
         ~^/app/once/ token-once;
+        ~^/app/slow/ token-slow;
         default token;
     }
 
@@ -63,16 +70,21 @@ my $http = <<'_EOC_' . "%MOCK%" . <<'_EOC2_';
     # oidc-provider's refresh-token rotation): a second POST is refused
     limit_req_zone $request_method zone=once:1m rate=1r/m;
 
+    map $mock_pace $mock_delay {
+        slow 1.5;
+        default 0.5;
+    }
+
     server {
         listen 127.0.0.1:$TEST_NGINX_BACKEND_PORT;
 
         location = /token { echo_read_request_body; echo_exec /mock/$mock_rt; }
-        location = /token-once {
+        location ~ ^/token-(?<mock_pace>once|slow)$ {
             limit_req zone=once;
             limit_req_status 409;
             error_page 409 = /mock/r.revoked;
             echo_read_request_body;
-            echo_sleep 0.5;
+            echo_sleep $mock_delay;
             echo_exec /mock/$mock_rt;
         }
         location = /mock/r.revoked { return 400 '{"error":"invalid_grant"}'; }
@@ -81,6 +93,22 @@ my $http = <<'_EOC_' . "%MOCK%" . <<'_EOC2_';
 _EOC_
     }
 _EOC2_
+
+# sign-in, the token endpoint (by $token_path) and the protected /app/
+our $app_config = <<'_EOC_';
+    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
+
+    location = /_token {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/$token_path;
+    }
+
+    location /app/ {
+        cognito_auth test;
+        cognito_auth_session_bearer access;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+    }
+_EOC_
 
 add_block_preprocessor(sub {
     my $block = shift;
@@ -95,19 +123,7 @@ add_block_preprocessor(sub {
     }
 
     if (!defined $block->config) {
-        $block->set_value("config", <<'_EOC_');
-    cognito_auth_signin test client_id=testclient1 redirect_uri=https://app.example.com/cb;
-
-    location = /_token {
-        internal;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/$token_path;
-    }
-
-    location /app/ {
-        cognito_auth test;
-        cognito_auth_session_bearer access;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
-    }
+        $block->set_value("config", $::app_config . <<'_EOC_');
 
     # six requests of one session at once, as a page's fetch() calls
     location = /par {
@@ -351,3 +367,68 @@ limiting requests
 --- must_die
 --- error_log eval
 qr{\[emerg\] \d+#\d+: cognito_auth_signin refreshes sessions of pool "test" with token=, which needs a "cognito_auth_zone" in \S+/nginx\.conf:\d+}
+
+
+
+=== TEST 14: the client of the request that refreshes hangs up before the token endpoint answers: the refresh still lands, and the session's next requests take it
+The token endpoint takes a refresh token once and rotates it (r.rotate),
+answering after 1.5 s; the first client gives up after 1 s.  The refresh
+goes on without it and its result is kept: the second request (sent
+while the token endpoint still works on the first one's, so it waits)
+and the third (after it landed) are let in with the new token, and the
+token endpoint saw one POST (a second would be refused: "limiting
+requests", then sign-in).  Before, the refresh ended with its client:
+the refresh token was spent and its rotated successor lost, so the
+second request refreshed again, was refused, and went to sign-in.
+--- request eval
+["GET /app/slow/", "GET /app/slow/", "GET /app/slow/"]
+--- more_headers eval
+[("Cookie: cognito_session_0=" . main::session(rt => 'r.rotate')) x 3]
+--- timeout: 1
+--- abort
+--- error_code eval
+["", 200, 200]
+--- response_body eval
+["", "auth=[Bearer $::new_at]\n", "auth=[Bearer $::new_at]\n"]
+--- raw_response_headers_like eval
+["", qr{Set-Cookie: cognito_session_0=eyJ}, qr{Set-Cookie: cognito_session_0=eyJ}]
+--- no_error_log
+limiting requests
+failed
+[alert]
+
+
+
+=== TEST 15: the same for an HTTP/2 client that closes the connection: the refresh is landed as its request ends
+An HTTP/2 client that leaves marks its requests' connection as failed, so
+the request ends with the token endpoint's answer, never to run again:
+the refresh is taken to its end there.  The HTTP/2 client is nginx's own
+gRPC proxy, which gives up after 1 s and closes its connection (a 504
+for the first request); the token endpoint answers after 1.5 s.  Before,
+that answer was lost: the second request refreshed again, was refused,
+and went to sign-in.
+--- config eval
+$::app_config . <<'_EOC_'
+    listen unix:$TEST_NGINX_HTML_DIR/h2.sock http2;
+
+    # an HTTP/2 client of /app/slow/ that gives up after 1 s
+    location = /h2 {
+        rewrite ^ /app/slow/ break;
+        grpc_pass grpc://unix:$TEST_NGINX_HTML_DIR/h2.sock;
+        grpc_set_header Cookie "cognito_session_0=$http_x_session";
+        grpc_read_timeout 1s;
+    }
+_EOC_
+--- request eval
+["GET /h2", "GET /app/slow/", "GET /app/slow/"]
+--- more_headers eval
+["X-Session: " . main::session(rt => 'r.rotate'),
+ ("Cookie: cognito_session_0=" . main::session(rt => 'r.rotate')) x 2]
+--- error_code eval
+[504, 200, 200]
+--- response_body_like eval
+["504 Gateway", "\\Aauth=\\[Bearer \Q$::new_at\E\\]\n\\z", "\\Aauth=\\[Bearer \Q$::new_at\E\\]\n\\z"]
+--- no_error_log
+limiting requests
+failed
+[alert]
