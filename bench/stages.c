@@ -8,7 +8,9 @@
  * Prints one "stage-result:" line of microseconds per token (wall clock on
  * a pinned, otherwise idle CPU), in the order a worker runs them:
  *   parse    cognito_token_parse: the token's arena, the split, the
- *            header's base64url and JSON; the payload is not read yet
+ *            header's base64url and JSON (or its recall from the header
+ *            memo, as C's tokens share one header); the payload is not
+ *            read yet
  *   digest   SHA-256 of the whole token (the cache key)
  *   verify   cognito_token_verify: the signature's base64url, SHA-256 of
  *            the signing input and the RSA public operation
