@@ -440,3 +440,30 @@ Hostile::bearer(Hostile::b64u('{"kid":"test-key-1","alg":"RS256"}') . ".$p.$s")
 --- error_code: 401
 --- response_body
 401 bad_signature
+
+
+
+=== TEST 45: one header, two pools' algs=, in turn: each pool's algs= decides every time
+The same RS384 token to a pool that allows RS384 and to one that does
+not (the default, RS256), with no cache: every request parses the
+token, and from the second on its header is one the worker has met (the
+header memo; a zone hit's parse with the memo: t/043).
+--- http_config
+    cognito_auth_zone cognito:1m;
+    cognito_auth_cache off;
+    cognito_auth_pool wide us-east-1_TestPool1 client_id=testclient1 algs=RS256,RS384 jwks_file=$TEST_NGINX_HTML_DIR/algs.json;
+    cognito_auth_pool narrow us-east-1_TestPool1 client_id=testclient1 jwks_file=$TEST_NGINX_HTML_DIR/algs.json;
+--- config
+    location = /wide { cognito_auth wide; echo "ok $cognito_username"; }
+    location = /narrow { cognito_auth narrow; echo "ok $cognito_username"; }
+--- user_files eval
+">>> algs.json\n" . Hostile::jwks(["rsa1", "test-key-1", "RS256"], ["rsa2", "test-key-2", "RS384"]) . "\n"
+--- request eval
+["GET /narrow", "GET /wide", "GET /narrow", "GET /wide"]
+--- more_headers eval
+my $t = Hostile::bearer(Hostile::token(header => Hostile::header(alg => "RS384", kid => "test-key-2"), sign_alg => "RS384", key => "rsa2"));
+[($t) x 4]
+--- error_code eval
+[401, 200, 401, 200]
+--- response_body eval
+["401 alg_not_allowed\n", "ok alice\n", "401 alg_not_allowed\n", "ok alice\n"]
