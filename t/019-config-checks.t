@@ -219,7 +219,7 @@ GET /t
 --- more_headers eval
 Cognito::bearer(sub => "alice", "cognito:groups" => ["admins"]) . "\r\nX-Sub: mallory"
 --- response_body_like eval
-qr{\AGET /t HTTP/1\.0\r\n(?!.*X-Sub)(?=.*X-Other: other\r\n)(?=.*X-Groups: admins\r\n).*\z}si
+qr{\AGET /t HTTP/1\.[01]\r\n(?!.*X-Sub)(?=.*X-Other: other\r\n)(?=.*X-Groups: admins\r\n).*\z}si
 --- no_error_log
 [emerg]
 [alert]
