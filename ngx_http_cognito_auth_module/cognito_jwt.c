@@ -79,6 +79,9 @@ struct cognito_token_s {
     const void         *memo_key;    /* the rules last passed, by the */
     unsigned            memo_use;    /* caller's key and their token_use
                                         (cognito_token_check_claims_memo) */
+    unsigned            memo_nbf_set;
+    double              memo_exp;    /* exp and nbf, the numbers the time */
+    double              memo_nbf;    /* checks read, once they passed */
     size_t              kid_len;
     char               *kid;         /* NUL-terminated, in the arena */
 };
@@ -750,8 +753,16 @@ cognito_token_check_claims(const cognito_token_t *tok,
 
 /*
  * The time claims, the only checks whose verdict depends on now: exp
- * required, exp and nbf against now with the leeway, iat's type
+ * required, exp and nbf against now with the leeway, iat's type.  The
+ * comparisons are macros, so that the claims memo makes the very same
+ * ones: expired once now >= exp + leeway, not yet valid while
+ * now + leeway < nbf; a negative leeway counts as 0.
  */
+
+#define cognito_leeway(rules)                                                \
+    ((rules)->leeway > 0 ? (double) (rules)->leeway : 0)
+#define cognito_expired(exp, now, leeway)  ((now) - (exp) >= (leeway))
+#define cognito_early(nbf, now, leeway)    ((nbf) - (now) > (leeway))
 
 static int
 cognito_check_time(const cognito_token_t *tok, const cognito_rules_t *rules,
@@ -765,10 +776,9 @@ cognito_check_time(const cognito_token_t *tok, const cognito_rules_t *rules,
      * numbers, integer or not, possibly negative, compared as doubles
      * (the parse refuses a number beyond a double's range, and the
      * differences of two finite doubles this far apart cannot overflow).
-     * A negative leeway counts as 0.
      */
 
-    leeway = rules->leeway > 0 ? (double) rules->leeway : 0;
+    leeway = cognito_leeway(rules);
 
     rc = cognito_time_value(tok->std[COGNITO_C_EXP], &exp);
 
@@ -781,9 +791,7 @@ cognito_check_time(const cognito_token_t *tok, const cognito_rules_t *rules,
                              "exp is not a number");
     }
 
-    /* expired once now >= exp + leeway */
-
-    if (now - exp >= leeway) {
+    if (cognito_expired(exp, now, leeway)) {
         return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
     }
 
@@ -794,9 +802,7 @@ cognito_check_time(const cognito_token_t *tok, const cognito_rules_t *rules,
                              "nbf is not a number");
     }
 
-    /* not yet valid while now + leeway < nbf */
-
-    if (rc > 0 && t - now > leeway) {
+    if (rc > 0 && cognito_early(t, now, leeway)) {
         return cognito_error(err, COGNITO_ERR_NOT_YET_VALID,
                              "token not yet valid");
     }
@@ -819,15 +825,27 @@ int
 cognito_token_check_claims_memo(cognito_token_t *tok, const void *key,
     const cognito_rules_t *rules, double now, cognito_err_t *err)
 {
-    int  rc;
+    int     rc;
+    double  leeway;
 
     if (tok != NULL && key != NULL && rules != NULL
         && tok->payload.root != NULL
         && tok->memo_key == key && tok->memo_use == rules->token_use)
     {
-        rc = cognito_check_time(tok, rules, now, err);
+        /* exp is there and a number, nbf absent or a number, iat too */
 
-        return rc == COGNITO_OK ? cognito_error(err, COGNITO_OK, "ok") : rc;
+        leeway = cognito_leeway(rules);
+
+        if (cognito_expired(tok->memo_exp, now, leeway)) {
+            return cognito_error(err, COGNITO_ERR_EXPIRED, "token expired");
+        }
+
+        if (tok->memo_nbf_set && cognito_early(tok->memo_nbf, now, leeway)) {
+            return cognito_error(err, COGNITO_ERR_NOT_YET_VALID,
+                                 "token not yet valid");
+        }
+
+        return cognito_error(err, COGNITO_OK, "ok");
     }
 
     rc = cognito_token_check_claims(tok, rules, now, err);
@@ -835,6 +853,9 @@ cognito_token_check_claims_memo(cognito_token_t *tok, const void *key,
     if (rc == COGNITO_OK && key != NULL) {
         tok->memo_key = key;
         tok->memo_use = rules->token_use;
+        (void) cognito_time_value(tok->std[COGNITO_C_EXP], &tok->memo_exp);
+        tok->memo_nbf_set = (cognito_time_value(tok->std[COGNITO_C_NBF],
+                                                &tok->memo_nbf) > 0);
     }
 
     return rc;

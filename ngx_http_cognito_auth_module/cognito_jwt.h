@@ -172,9 +172,10 @@ int cognito_token_check_claims(const cognito_token_t *tok,
  * for the caller, who promises that one key always means the same
  * issuers, clients and leeway (the glue passes its pool, which does not
  * change in a worker's life); the token remembers the last key and
- * token_use whose rules it passed, and for those only the time claims
- * (exp, nbf, iat's type) are checked again, by the same code.  A key of
- * NULL remembers nothing.
+ * token_use whose rules it passed, with its exp and nbf, and for those
+ * only exp and nbf are compared with now again, by the same comparisons
+ * (nothing else a check reads changes with time).  A key of NULL
+ * remembers nothing.
  */
 int cognito_token_check_claims_memo(cognito_token_t *tok, const void *key,
     const cognito_rules_t *rules, double now, cognito_err_t *err);
