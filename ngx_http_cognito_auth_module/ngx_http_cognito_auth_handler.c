@@ -127,9 +127,13 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 
     calcf = ngx_http_get_module_loc_conf(r, ngx_http_cognito_auth_module);
 
-    /* a sign-in callback needs no token (_session.c) */
+    /*
+     * a sign-in callback needs no token (_session.c); where no sign-in is
+     * configured, none of the session's calls has anything to do
+     */
 
-    callback = ngx_http_cognito_auth_signin_callback_here(calcf);
+    callback = calcf->signin
+               && ngx_http_cognito_auth_signin_callback_here(calcf);
 
     if (calcf->pools == NULL && !callback) {
         return NGX_DECLINED;
@@ -166,9 +170,11 @@ ngx_http_cognito_auth_handler(ngx_http_request_t *r)
 
     /* a session about to expire is refreshed first (_session.c) */
 
-    rc = ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    if (calcf->signin) {
+        rc = ngx_http_cognito_auth_session_refresh(r, calcf, ctx);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     /*
@@ -736,9 +742,11 @@ ngx_http_cognito_auth_get_token(ngx_http_request_t *r,
 
     /* where browsers sign in, the session first (_session.c) */
 
-    rc = ngx_http_cognito_auth_session_token(r, calcf, token);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    if (calcf->signin) {
+        rc = ngx_http_cognito_auth_session_token(r, calcf, token);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
     }
 
     if (calcf->token != NULL) {
@@ -1574,7 +1582,7 @@ ngx_http_cognito_auth_precontent_handler(ngx_http_request_t *r)
         }
     }
 
-    if (r == r->main
+    if (r == r->main && calcf->signin
         && ngx_http_cognito_auth_session_upstream(r, calcf) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

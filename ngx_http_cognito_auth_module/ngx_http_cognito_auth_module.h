@@ -275,6 +275,10 @@ typedef struct {
     ngx_array_t                   *headers;   /* header_t */
 
     ngx_http_cognito_auth_session_conf_t  *session;
+    ngx_uint_t                     signin;    /* cognito_auth_signin here:
+                                                 set by _session.c's merge;
+                                                 without it no session call
+                                                 has anything to do */
     ngx_flag_t                     preflight; /* CORS preflights unchecked */
 } ngx_http_cognito_auth_loc_conf_t;
 

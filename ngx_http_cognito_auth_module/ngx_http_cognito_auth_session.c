@@ -266,6 +266,8 @@ ngx_http_cognito_auth_session_merge_conf(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    conf->signin = (sc->signin != NULL);
+
     if (sc->signin == NULL) {
         return NGX_CONF_OK;
     }
